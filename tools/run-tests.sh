@@ -46,7 +46,7 @@ if ! make -s all >build.log 2>&1; then
 	note_result build failed
 	finish
 fi
-exec 9>/tmp/carbon_ledger-make-test.lock
+exec 9>"/tmp/carbon_ledger-make-test.$(pg_config --pkglibdir | md5sum | cut -c1-8).lock"
 flock 9
 echo "== install"
 if ! make -s install >install.log 2>&1; then
