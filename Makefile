@@ -55,7 +55,7 @@ $(DATA_built): $(SQL_PARTS) carbon_ledger.control Makefile
 	mv $@.tmp $@
 
 # Developer entry points; see README.md.
-.PHONY: deps test demo unit fuzz sanitize bench
+.PHONY: deps test demo unit fuzz sanitize
 
 deps:
 	@tools/deps.sh
@@ -74,3 +74,7 @@ unit:
 fuzz:
 	@tools/deps.sh
 	@tools/unit.sh fuzz
+
+sanitize:
+	@tools/deps.sh
+	@tools/sanitize.sh
