@@ -306,11 +306,24 @@ fp_float8_to_numeric(const FpKind *kind, float8 f, bool is_divisor)
 											   Float8GetDatum(f)));
 }
 
+/*
+ * value / 10^exp10 as an exact numeric with the fewest digits (no trailing
+ * zeros after the point), as the text output writes it.
+ */
+Numeric
+fp_scaled_numeric(int64 value, int exp10)
+{
+	Numeric		exact = int64_div_fast_to_numeric(value, exp10);
+
+	return DatumGetNumeric(DirectFunctionCall1(numeric_trim_scale,
+											   NumericGetDatum(exact)));
+}
+
 /* The exact value in the output unit (tonnes, credits) as numeric */
 Numeric
 fp_to_numeric(const FpKind *kind, int64 value)
 {
-	return int64_div_fast_to_numeric(value, kind->scale);
+	return fp_scaled_numeric(value, kind->scale);
 }
 
 /*

@@ -32,6 +32,7 @@ extern int64 fp_mul_numeric(const FpKind *kind, int64 value, Numeric factor);
 extern int64 fp_div_numeric(const FpKind *kind, int64 value, Numeric divisor);
 extern Numeric fp_float8_to_numeric(const FpKind *kind, float8 f,
 									bool is_divisor);
+extern Numeric fp_scaled_numeric(int64 value, int exp10);
 extern Numeric fp_to_numeric(const FpKind *kind, int64 value);
 extern int64 fp_from_numeric(const FpKind *kind, Numeric num);
 extern Datum fp_sum_final(const FpKind *kind, FunctionCallInfo fcinfo);
