@@ -7,7 +7,9 @@ CREATE EXTENSION IF NOT EXISTS carbon_ledger;
 RESET client_min_messages;
 \set VERBOSITY verbose
 
+SET client_min_messages = warning;
 DROP DATABASE IF EXISTS carbon_ledger_types_security;
+RESET client_min_messages;
 CREATE DATABASE carbon_ledger_types_security;
 \c carbon_ledger_types_security
 CREATE SCHEMA evil;
