@@ -247,7 +247,8 @@ $$;
 
 -- account_guard: validates accounts on insert and update: region code in
 -- use when the account opened, balance untouchable from outside the
--- ledger, a closed account stays closed.
+-- ledger, a closed account stays closed; an account with ledger rows
+-- cannot be deleted.
 CREATE FUNCTION carbon_ledger.account_guard()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -256,6 +257,21 @@ AS $$
 DECLARE
 	tz			pg_catalog.text;
 BEGIN
+	IF TG_OP = 'DELETE' THEN
+		IF EXISTS (SELECT 1 FROM carbon_ledger.activity x
+				   WHERE x.account_no = OLD.account_no)
+			OR EXISTS (SELECT 1 FROM carbon_ledger.redemption x
+					   WHERE x.account_no = OLD.account_no) THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD013',
+				MESSAGE = format('account "%s" has ledger rows and cannot be deleted',
+								 OLD.account_no),
+				DETAIL = format('Account "%s" has status %s and a balance of %s credits.',
+								OLD.account_no, OLD.status, OLD.balance),
+				HINT = 'Close the account (status closed) instead.';
+		END IF;
+		RETURN OLD;
+	END IF;
+
 	/* a superuser's pg_restore or dump script: rows come with their bookkeeping */
 	IF NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
 		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool THEN
@@ -339,7 +355,7 @@ CREATE TRIGGER expiry_book
 -- skip the guard; any UPDATE naming other columns, or issued from top
 -- level, goes through it.
 CREATE TRIGGER account_guard
-	BEFORE INSERT ON carbon_ledger.account
+	BEFORE INSERT OR DELETE ON carbon_ledger.account
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
 CREATE TRIGGER account_guard_update
 	BEFORE UPDATE OF account_no, holder_ref, programme_id, region_code,

@@ -153,6 +153,13 @@ FROM unnest(ARRAY[
 	'TRUNCATE carbon_ledger.credit_expiry'
 ]) AS t, pg_temp.try(t) AS s;
 
+-- an account with ledger rows cannot be deleted; one without can
+SELECT state, message, hint FROM pg_temp.try($$DELETE FROM carbon_ledger.account
+	WHERE account_no = 'RED-1'$$);
+INSERT INTO carbon_ledger.account (account_no, holder_ref, programme_id, region_code)
+VALUES ('RED-9', 'h9', 'RED', '540102');
+DELETE FROM carbon_ledger.account WHERE account_no = 'RED-9';
+
 -- check_balances finds nothing, then finds a balance forced behind the
 -- triggers' back (superuser in replica mode)
 SELECT * FROM carbon_ledger.check_balances() WHERE account_no LIKE 'RED-%';
