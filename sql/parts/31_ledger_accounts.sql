@@ -568,11 +568,20 @@ BEGIN
 													 NEW.redeemed_at);
 	available := 0;
 	FOR lot IN
-		SELECT l.lot_id, l.remaining
-		FROM carbon_ledger.account_lots(NEW.account_no) l
-		WHERE l.expires_at > NEW.redeemed_at
+		/* lot by lot, soonest to expire first, until enough is found */
+		SELECT l.lot_id,
+			   @extschema@.carbon_credit_thousandths(l.credits)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
+						   FROM carbon_ledger.credit_allocation a
+						   WHERE a.account_no = NEW.account_no
+							 AND a.lot_id = l.lot_id), 0)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
+						   FROM carbon_ledger.credit_expiry e
+						   WHERE e.lot_id = l.lot_id), 0) AS remaining
+		FROM carbon_ledger.credit_lot l
+		WHERE l.account_no = NEW.account_no
+		  AND l.expires_at > NEW.redeemed_at
 		  AND l.earned_at <= NEW.redeemed_at
-		  AND l.remaining > 0
 		ORDER BY l.expires_at, l.lot_id
 	LOOP
 		CONTINUE WHEN lot.remaining <= 0;
