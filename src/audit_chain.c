@@ -1169,7 +1169,7 @@ cl_audit_set_key(PG_FUNCTION_ARGS)
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the audit chain");
 	first_block = read_head(head) + 1;
-	if (SPI_execute("SELECT pg_catalog.coalesce(pg_catalog.max(key_id), 0) OPERATOR(pg_catalog.+) 1 "
+	if (SPI_execute("SELECT COALESCE(pg_catalog.max(key_id), 0) OPERATOR(pg_catalog.+) 1 "
 					"FROM carbon_ledger.audit_key", true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit keys");
 	key_id = DatumGetInt32(spi_col(SPI_tuptable->vals[0], 1, &isnull));
