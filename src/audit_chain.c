@@ -491,7 +491,7 @@ cached_timestamptz(TsCache *cache, Datum d, bool isnull)
 /*
  * Rebuild a record from a row of carbon_ledger.audit_log (columns in table
  * order), and copy its stored leaf hash.  Returns false when a stored
- * image or leaf is not one the trigger writes.  Runs between cl_canon_enter
+ * image is not one the trigger writes.  Runs between cl_canon_enter
  * and cl_canon_leave.
  */
 static bool
@@ -521,8 +521,9 @@ record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
 	rec->stmt_time = cached_timestamptz(&stmt_cache, v[AL_STMT_TIME],
 										n[AL_STMT_TIME]);
 	rec->version = DatumGetInt32(v[AL_VERSION]);
+	/* a malformed stored leaf matches no hash (all bytes 0xff) */
 	if (n[AL_LEAF] || !datum_hash(v[AL_LEAF], stored_leaf))
-		return false;
+		memset(stored_leaf, 0xff, CL_HASH_LEN);
 	slots[0] = &rec->key;
 	slots[1] = &rec->old_row;
 	slots[2] = &rec->new_row;
