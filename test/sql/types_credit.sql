@@ -55,7 +55,10 @@ INSERT INTO credit_cast_t VALUES (5), (5::bigint), (-2147483648), (9223372036854
 INSERT INTO credit_cast_t VALUES (12.5::numeric::carbon_credit), (0.0005::carbon_credit), ((-0.0005)::carbon_credit);
 SELECT c FROM credit_cast_t;
 INSERT INTO credit_cast_t VALUES (9223372036854776::bigint);
+-- a parser error: show its SQLSTATE, not the server's source location
+\set VERBOSITY sqlstate
 INSERT INTO credit_cast_t VALUES (12.5);
+\set VERBOSITY verbose
 SELECT 3::carbon_credit, 3::bigint::carbon_credit, '1.234'::carbon_credit::numeric,
        '-9223372036854775.808'::carbon_credit::numeric;
 SELECT 'NaN'::numeric::carbon_credit;
@@ -65,8 +68,11 @@ SELECT c.castsource::regtype, c.casttarget::regtype, c.castcontext
  WHERE c.castsource = 'carbon_credit'::regtype OR c.casttarget = 'carbon_credit'::regtype
  ORDER BY c.castsource::regtype::text, c.casttarget::regtype::text;
 -- there is no cast to tco2e and no operator mixing the two types
+-- a parser error: show its SQLSTATE, not the server's source location
+\set VERBOSITY sqlstate
 SELECT '1'::carbon_credit::tco2e;
 SELECT '1'::carbon_credit * '1 t'::tco2e;
+\set VERBOSITY verbose
 SELECT count(*) AS mixed_operators FROM pg_operator
  WHERE (oprleft = 'tco2e'::regtype AND oprright = 'carbon_credit'::regtype)
     OR (oprleft = 'carbon_credit'::regtype AND oprright = 'tco2e'::regtype);

@@ -81,8 +81,14 @@ SELECT 'Infinity'::numeric::tco2e;
 -- the numeric casts are explicit only, and there is no cast from integers
 SELECT castcontext FROM pg_cast
  WHERE castsource = 'tco2e'::regtype OR casttarget = 'tco2e'::regtype ORDER BY 1;
+-- a parser error: show its SQLSTATE, not the server's source location
+\set VERBOSITY sqlstate
 SELECT tco2e_grams(1.5);
 SELECT 5::tco2e;
+\set VERBOSITY verbose
 -- tco2e and carbon_credit never mix
+-- a parser error: show its SQLSTATE, not the server's source location
+\set VERBOSITY sqlstate
 SELECT '1 t'::tco2e + '1'::carbon_credit;
 SELECT '1 t'::tco2e = '1'::carbon_credit;
+\set VERBOSITY verbose
