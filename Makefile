@@ -61,7 +61,7 @@ $(REGION_PART): data/gb2260/history.csv data/gb2260/codes-2024.txt tools/gb2260-
 	mv $@.tmp $@
 
 # Developer entry points; see README.md.
-.PHONY: deps test demo unit fuzz sanitize bench
+.PHONY: deps test demo unit fuzz sanitize
 
 deps:
 	@tools/deps.sh
@@ -80,3 +80,7 @@ unit:
 fuzz:
 	@tools/deps.sh
 	@tools/unit.sh fuzz
+
+sanitize:
+	@tools/deps.sh
+	@tools/sanitize.sh
