@@ -9,7 +9,23 @@
 -- can deadlock, and concurrent redemptions never overdraw (at REPEATABLE
 -- READ and SERIALIZABLE the later one fails with 40001 instead of waiting
 -- for a fresh read).  Rule violations raise SQLSTATEs of class LD, listed
--- in docs/errors.md.
+-- in docs/errors.md.  Rows restored by a superuser from a dump (pg_restore
+-- and pg_dump's scripts set row_security off) are taken as they are: they
+-- come with their bookkeeping rows and balances, and booking them again
+-- would count them twice (docs/ledger.md, "Dump and restore").
+
+-- restoring(): whether rows are being restored from a dump: a superuser
+-- session with row_security off, as pg_restore and pg_dump's scripts run.
+-- The booking triggers then take rows as they come, with the bookkeeping
+-- rows and balances restored beside them.  A plain SQL expression, so
+-- that the planner inlines it into the triggers.
+CREATE FUNCTION carbon_ledger.restoring()
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
+		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool
+$$;
 
 -- lock_account(account_no, operation): lock the account row and return it;
 -- LD002 if it does not exist, LD003 if frozen, LD004 if closed.
@@ -212,6 +228,10 @@ DECLARE
 	lot			carbon_ledger.credit_lot;
 	left_over	pg_catalog.int8;
 BEGIN
+	IF carbon_ledger.restoring() THEN
+		RETURN NEW;
+	END IF;
+
 	PERFORM 1 FROM carbon_ledger.account a
 	WHERE a.account_no = NEW.account_no FOR UPDATE;
 	SELECT * INTO lot FROM carbon_ledger.credit_lot l
@@ -238,7 +258,8 @@ $$;
 
 -- account_guard: validates accounts on insert and update: region code in
 -- use when the account opened, balance untouchable from outside the
--- ledger, a closed account stays closed.
+-- ledger, a closed account stays closed; an account with ledger rows
+-- cannot be deleted.
 CREATE FUNCTION carbon_ledger.account_guard()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -247,6 +268,25 @@ AS $$
 DECLARE
 	tz			pg_catalog.text;
 BEGIN
+	IF TG_OP = 'DELETE' THEN
+		IF EXISTS (SELECT 1 FROM carbon_ledger.activity x
+				   WHERE x.account_no = OLD.account_no)
+			OR EXISTS (SELECT 1 FROM carbon_ledger.redemption x
+					   WHERE x.account_no = OLD.account_no) THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD013',
+				MESSAGE = format('account "%s" has ledger rows and cannot be deleted',
+								 OLD.account_no),
+				DETAIL = format('Account "%s" has status %s and a balance of %s credits.',
+								OLD.account_no, OLD.status, OLD.balance),
+				HINT = 'Close the account (status closed) instead.';
+		END IF;
+		RETURN OLD;
+	END IF;
+
+	IF carbon_ledger.restoring() THEN
+		RETURN NEW;
+	END IF;
+
 	IF TG_OP = 'INSERT' THEN
 		IF @extschema@.carbon_credit_thousandths(NEW.balance) <> 0 THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD014',
@@ -324,7 +364,7 @@ CREATE TRIGGER expiry_book
 -- skip the guard; any UPDATE naming other columns, or issued from top
 -- level, goes through it.
 CREATE TRIGGER account_guard
-	BEFORE INSERT ON carbon_ledger.account
+	BEFORE INSERT OR DELETE ON carbon_ledger.account
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
 CREATE TRIGGER account_guard_update
 	BEFORE UPDATE OF account_no, holder_ref, programme_id, region_code,
@@ -357,6 +397,10 @@ DECLARE
 	uncapped	pg_catalog.int8;
 	day_start	pg_catalog.timestamp;
 BEGIN
+	IF carbon_ledger.restoring() THEN
+		RETURN NEW;
+	END IF;
+
 	grams := @extschema@.tco2e_grams(NEW.reduction);
 	IF grams <= 0 THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD011',
@@ -384,7 +428,7 @@ BEGIN
 	PERFORM carbon_ledger.claim_request(NEW.request_id, 'activity',
 		NEW.account_no,
 		pg_catalog.jsonb_build_object('kind', NEW.kind, 'grams', grams,
-			'occurred_at', pg_catalog.date_part('epoch', NEW.occurred_at)));
+			'occurred_at', EXTRACT(epoch FROM NEW.occurred_at)));
 
 	SELECT * INTO prog FROM carbon_ledger.programme p
 	WHERE p.programme_id = acc.programme_id;
@@ -449,6 +493,10 @@ DECLARE
 	take		pg_catalog.int8;
 	lot			record;
 BEGIN
+	IF carbon_ledger.restoring() THEN
+		RETURN NEW;
+	END IF;
+
 	want := @extschema@.carbon_credit_thousandths(NEW.credits);
 	IF want <= 0 THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD001',
@@ -520,11 +568,20 @@ BEGIN
 													 NEW.redeemed_at);
 	available := 0;
 	FOR lot IN
-		SELECT l.lot_id, l.remaining
-		FROM carbon_ledger.account_lots(NEW.account_no) l
-		WHERE l.expires_at > NEW.redeemed_at
+		/* lot by lot, soonest to expire first, until enough is found */
+		SELECT l.lot_id,
+			   @extschema@.carbon_credit_thousandths(l.credits)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
+						   FROM carbon_ledger.credit_allocation a
+						   WHERE a.account_no = NEW.account_no
+							 AND a.lot_id = l.lot_id), 0)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
+						   FROM carbon_ledger.credit_expiry e
+						   WHERE e.lot_id = l.lot_id), 0) AS remaining
+		FROM carbon_ledger.credit_lot l
+		WHERE l.account_no = NEW.account_no
+		  AND l.expires_at > NEW.redeemed_at
 		  AND l.earned_at <= NEW.redeemed_at
-		  AND l.remaining > 0
 		ORDER BY l.expires_at, l.lot_id
 	LOOP
 		CONTINUE WHEN lot.remaining <= 0;

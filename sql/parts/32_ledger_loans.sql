@@ -26,6 +26,10 @@ AS $$
 DECLARE
 	repaid		pg_catalog.numeric;
 BEGIN
+	IF carbon_ledger.restoring() THEN
+		RETURN NEW;
+	END IF;
+
 	IF NOT @extschema@.uscc_is_valid(NEW.borrower_uscc)
 		AND NOT EXISTS (SELECT 1 FROM carbon_ledger.uscc_exception x
 						WHERE x.uscc = NEW.borrower_uscc) THEN
@@ -133,6 +137,10 @@ DECLARE
 	loan		carbon_ledger.green_loan;
 	repaid		pg_catalog.numeric;
 BEGIN
+	IF carbon_ledger.restoring() THEN
+		RETURN NEW;
+	END IF;
+
 	IF NEW.amount <= 0 THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD023',
 			MESSAGE = 'repayment rejected: amount must be positive',

@@ -119,6 +119,16 @@ SELECT state, message FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
 	(account_no, credits, item, request_id)
 	VALUES ('ACC-1', 1, 'tea', 'acc-a1')$$);
 
+-- a replay is recognised whatever the session's float settings (the
+-- content compared is exact)
+INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
+VALUES ('ACC-1', 'walk', '1 kg', '2024-02-03 09:00:00.123456+08', 'acc-f1');
+SET extra_float_digits = 0;
+SELECT state, message FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
+	(account_no, kind, reduction, occurred_at, request_id)
+	VALUES ('ACC-1', 'walk', '1 kg', '2024-02-03 09:00:00.123456+08', 'acc-f1')$$);
+RESET extra_float_digits;
+
 -- frozen and closed accounts take no activity; closed stays closed
 UPDATE carbon_ledger.account SET status = 'frozen' WHERE account_no = 'ACC-2';
 SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
@@ -142,3 +152,20 @@ SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
 SELECT count(*) AS rejected_requests_recorded FROM carbon_ledger.request
 WHERE request_id LIKE 'acc-x%';
 SELECT * FROM carbon_ledger.check_balances() WHERE account_no LIKE 'ACC-%';
+
+-- a non-superuser with row_security off (as restores run) is still checked
+CREATE ROLE regress_ledger_clerk;
+GRANT USAGE ON SCHEMA carbon_ledger TO regress_ledger_clerk;
+GRANT ALL ON ALL TABLES IN SCHEMA carbon_ledger TO regress_ledger_clerk;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA carbon_ledger TO regress_ledger_clerk;
+SET ROLE regress_ledger_clerk;
+SET row_security = off;
+SELECT state, message FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id)
+	VALUES ('ACC-1', 1000, 'tea', 'acc-x9')$$);
+SELECT state, message FROM pg_temp.try($$UPDATE carbon_ledger.account
+	SET balance = 1000 WHERE account_no = 'ACC-1'$$);
+RESET row_security;
+RESET ROLE;
+DROP OWNED BY regress_ledger_clerk;
+DROP ROLE regress_ledger_clerk;
