@@ -18,7 +18,10 @@
  */
 #include "postgres.h"
 
+#include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/transam.h"
 #include "access/xact.h"
 #include "access/xlog.h"
@@ -32,11 +35,13 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/tuplesort.h"
 #include "utils/xid8.h"
@@ -136,15 +141,18 @@ spi_col(HeapTuple tup, int col, bool *isnull)
 	return SPI_getbinval(tup, SPI_tuptable->tupdesc, col, isnull);
 }
 
-/* Load all HMAC keys, ordered by first block (few rows). */
+/*
+ * Load all HMAC keys, ordered by first block (few rows).  fresh: take a new
+ * snapshot (sealing, after the chain lock) rather than the caller's.
+ */
 static List *
-load_keys(void)
+load_keys(bool fresh)
 {
 	List	   *keys = NIL;
 	MemoryContext oldcxt;
 
 	if (SPI_execute("SELECT key_id, first_block, key FROM carbon_ledger.audit_key "
-					"ORDER BY first_block, key_id", true, 0) != SPI_OK_SELECT)
+					"ORDER BY first_block, key_id", !fresh, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit keys");
 	oldcxt = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt->parent);
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -222,8 +230,9 @@ read_head(uint8 *hash)
 {
 	bool		isnull;
 
+	/* not read-only: a fresh snapshot, taken after the chain lock */
 	if (SPI_execute("SELECT block_no, block_hash FROM carbon_ledger.audit_block "
-					"ORDER BY block_no DESC LIMIT 1", true, 1) != SPI_OK_SELECT)
+					"ORDER BY block_no DESC LIMIT 1", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit chain head");
 	if (SPI_processed == 0)
 	{
@@ -404,7 +413,7 @@ cl_audit_seal(PG_FUNCTION_ARGS)
 	if (SPI_execute("LOCK TABLE carbon_ledger.audit_block IN SHARE ROW EXCLUSIVE MODE",
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the audit chain");
-	keys = load_keys();
+	keys = load_keys(true);
 	while ((n = seal_one_block(keys)) > 0)
 	{
 		total += n;
@@ -437,10 +446,8 @@ note_bad(VerifyState *vs, int64 id, int64 block_no, const char *fmt,...)
 
 /* Text of a text column as UTF-8 (NULL for SQL NULL). */
 static const char *
-text_col(HeapTuple t, TupleDesc desc, int col)
+text_value(Datum d, bool isnull)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(t, desc, col, &isnull);
 	size_t		len;
 
 	if (isnull)
@@ -448,41 +455,83 @@ text_col(HeapTuple t, TupleDesc desc, int col)
 	return cl_to_utf8(TextDatumGetCString(d), &len);
 }
 
+/* The last timestamp a column held, and its canonical text. */
+typedef struct TsCache
+{
+	bool		valid;
+	TimestampTz ts;
+	char		text[MAXDATELEN + 1];
+} TsCache;
+
+/*
+ * Canonical text of a timestamptz column, remembering the column's last
+ * value: the records of one transaction share their start time, and often
+ * their statement time, so verification formats each only once.  One cache
+ * per column, so that one record's two times never share a buffer.
+ */
+static const char *
+cached_timestamptz(TsCache *cache, Datum d, bool isnull)
+{
+	TimestampTz ts = DatumGetTimestampTz(d);
+	char	   *text;
+
+	if (isnull)
+		return NULL;
+	if (cache->valid && cache->ts == ts)
+		return cache->text;
+	text = cl_canon_timestamptz(ts);
+	if (strlen(text) > MAXDATELEN)
+		return text;
+	strcpy(cache->text, text);
+	cache->ts = ts;
+	cache->valid = true;
+	return cache->text;
+}
+
 /*
  * Rebuild a record from a row of carbon_ledger.audit_log (columns in table
- * order).  Returns false when a stored image is not one the trigger writes.
- * Runs between cl_canon_enter and cl_canon_leave.
+ * order), and copy its stored leaf hash.  Returns false when a stored
+ * image is not one the trigger writes.  Runs between cl_canon_enter
+ * and cl_canon_leave.
  */
 static bool
 record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
-				ClAuditImage *imgs)
+				ClAuditImage *imgs, uint8 *stored_leaf)
 {
-	bool		isnull;
-	Datum		d;
+	static TsCache start_cache;
+	static TsCache stmt_cache;
+	Datum		v[AL_NATTS];
+	bool		n[AL_NATTS];
 	const ClAuditImage **slots[3];
 
+	if (desc->natts != AL_NATTS)
+		elog(ERROR, "audit log row has %d columns, expected %d",
+			 desc->natts, AL_NATTS);
+	heap_deform_tuple(t, desc, v, n);
 	memset(rec, 0, sizeof(*rec));
-	rec->id = DatumGetInt64(SPI_getbinval(t, desc, AL_ID + 1, &isnull));
-	rec->xid = U64FromFullTransactionId(DatumGetFullTransactionId(SPI_getbinval(t, desc, AL_XID + 1, &isnull)));
-	rec->ordinal = DatumGetInt32(SPI_getbinval(t, desc, AL_ORDINAL + 1, &isnull));
-	rec->table_name = text_col(t, desc, AL_TABLE + 1);
-	rec->operation = text_col(t, desc, AL_OPERATION + 1);
-	rec->session_user_name = text_col(t, desc, AL_SESSION_USER + 1);
-	rec->current_user_name = text_col(t, desc, AL_CURRENT_USER + 1);
-	d = SPI_getbinval(t, desc, AL_XACT_START + 1, &isnull);
-	rec->xact_start = isnull ? NULL : cl_canon_timestamptz(DatumGetTimestampTz(d));
-	d = SPI_getbinval(t, desc, AL_STMT_TIME + 1, &isnull);
-	rec->stmt_time = isnull ? NULL : cl_canon_timestamptz(DatumGetTimestampTz(d));
-	rec->version = DatumGetInt32(SPI_getbinval(t, desc, AL_VERSION + 1, &isnull));
+	rec->id = DatumGetInt64(v[AL_ID]);
+	rec->xid = U64FromFullTransactionId(DatumGetFullTransactionId(v[AL_XID]));
+	rec->ordinal = DatumGetInt32(v[AL_ORDINAL]);
+	rec->table_name = text_value(v[AL_TABLE], n[AL_TABLE]);
+	rec->operation = text_value(v[AL_OPERATION], n[AL_OPERATION]);
+	rec->session_user_name = text_value(v[AL_SESSION_USER], n[AL_SESSION_USER]);
+	rec->current_user_name = text_value(v[AL_CURRENT_USER], n[AL_CURRENT_USER]);
+	rec->xact_start = cached_timestamptz(&start_cache, v[AL_XACT_START],
+										 n[AL_XACT_START]);
+	rec->stmt_time = cached_timestamptz(&stmt_cache, v[AL_STMT_TIME],
+										n[AL_STMT_TIME]);
+	rec->version = DatumGetInt32(v[AL_VERSION]);
+	/* a malformed stored leaf matches no hash (all bytes 0xff) */
+	if (n[AL_LEAF] || !datum_hash(v[AL_LEAF], stored_leaf))
+		memset(stored_leaf, 0xff, CL_HASH_LEN);
 	slots[0] = &rec->key;
 	slots[1] = &rec->old_row;
 	slots[2] = &rec->new_row;
 	for (int i = 0; i < 3; i++)
 	{
-		d = SPI_getbinval(t, desc, AL_KEY + 1 + i, &isnull);
-		if (isnull)
+		if (n[AL_KEY + i])
 			continue;
-		if (!cl_image_from_jsonb(DatumGetJsonbP(d), &imgs[i]))
+		if (!cl_image_from_jsonb(DatumGetJsonbP(v[AL_KEY + i]), &imgs[i]))
 			return false;
 		*slots[i] = &imgs[i];
 	}
@@ -496,68 +545,63 @@ record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
 
 /*
  * Pass 1: recompute every record's leaf hash from its stored columns, and
- * feed (xid, ordinal, id, leaf) to a sort by transaction.
+ * feed (xid, ordinal, id, leaf) to a sort by transaction.  The log is read
+ * in physical order (a sequential scan); the first bad record reported is
+ * the one with the lowest id.
  */
 static void
 verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 {
-	Portal		portal;
+	volatile int64 bad_id = 0;
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 												 "audit verify rows",
 												 ALLOCSET_DEFAULT_SIZES);
 	ClCanonSettings saved;
+	Relation	rel;
+	TableScanDesc scan;
 
-	portal = SPI_cursor_open_with_args(NULL,
-									   "SELECT " AUDIT_LOG_COLUMNS
-									   " FROM carbon_ledger.audit_log ORDER BY id",
-									   0, NULL, NULL, NULL, true, 0);
+	/*
+	 * A plain heap scan in the caller's snapshot (the one the other passes'
+	 * read-only SPI queries use): the executor would only copy every row.
+	 */
+	rel = table_open(cl_audit_relid("audit_log", false), AccessShareLock);
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	cl_canon_enter(&saved);
 	PG_TRY();
 	{
-		for (;;)
+		HeapTuple	t;
+
+		while ((t = heap_getnext(scan, ForwardScanDirection)) != NULL)
 		{
-			SPI_cursor_fetch(portal, true, FETCH_ROWS);
-			if (SPI_processed == 0)
-				break;
-			for (uint64 i = 0; i < SPI_processed; i++)
-			{
-				HeapTuple	t = SPI_tuptable->vals[i];
-				TupleDesc	desc = SPI_tuptable->tupdesc;
-				ClAuditRecord rec;
-				ClAuditImage imgs[3];
-				uint8		leaf[CL_HASH_LEN];
-				uint8		stored[CL_HASH_LEN];
-				bool		isnull;
-				MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
-				bool		ok;
+			ClAuditRecord rec;
+			ClAuditImage imgs[3];
+			uint8		leaf[CL_HASH_LEN];
+			uint8		stored[CL_HASH_LEN];
+			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+			bool		ok;
 
-				CHECK_FOR_INTERRUPTS();
-				ok = record_from_row(t, desc, &rec, imgs);
-				if (ok)
-					cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
-				else
-					memset(leaf, 0, CL_HASH_LEN);
-				if (!datum_hash(SPI_getbinval(t, desc, AL_LEAF + 1, &isnull),
-								stored) ||
-					!ok || memcmp(leaf, stored, CL_HASH_LEN) != 0)
-					note_bad(vs, rec.id, 0,
-							 "hash mismatch: record %lld does not match its leaf hash",
-							 (long long) rec.id);
-				MemoryContextSwitchTo(oldcxt);
+			CHECK_FOR_INTERRUPTS();
+			ok = record_from_row(t, RelationGetDescr(rel), &rec, imgs, stored);
+			if (ok)
+				cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
+			else
+				memset(leaf, 0, CL_HASH_LEN);
+			if ((!ok || memcmp(leaf, stored, CL_HASH_LEN) != 0) &&
+				(bad_id == 0 || rec.id < bad_id))
+				bad_id = rec.id;
+			MemoryContextSwitchTo(oldcxt);
 
-				ExecClearTuple(slot);
-				slot->tts_values[0] = Int64GetDatum((int64) rec.xid);
-				slot->tts_values[1] = Int32GetDatum(rec.ordinal);
-				slot->tts_values[2] = Int64GetDatum(rec.id);
-				slot->tts_values[3] = hash_datum(leaf);
-				memset(slot->tts_isnull, 0, 4 * sizeof(bool));
-				ExecStoreVirtualTuple(slot);
-				tuplesort_puttupleslot(sort, slot);
-				pfree(DatumGetPointer(slot->tts_values[3]));
-				MemoryContextReset(rowcxt);
-				vs->records++;
-			}
-			SPI_freetuptable(SPI_tuptable);
+			ExecClearTuple(slot);
+			slot->tts_values[0] = Int64GetDatum((int64) rec.xid);
+			slot->tts_values[1] = Int32GetDatum(rec.ordinal);
+			slot->tts_values[2] = Int64GetDatum(rec.id);
+			slot->tts_values[3] = hash_datum(leaf);
+			memset(slot->tts_isnull, 0, 4 * sizeof(bool));
+			ExecStoreVirtualTuple(slot);
+			tuplesort_puttupleslot(sort, slot);
+			pfree(DatumGetPointer(slot->tts_values[3]));
+			MemoryContextReset(rowcxt);
+			vs->records++;
 		}
 	}
 	PG_FINALLY();
@@ -565,8 +609,13 @@ verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 		cl_canon_leave(&saved);
 	}
 	PG_END_TRY();
-	SPI_cursor_close(portal);
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
+	if (bad_id != 0)
+		note_bad(vs, bad_id, 0,
+				 "hash mismatch: record %lld does not match its leaf hash",
+				 (long long) bad_id);
 }
 
 /* One row of audit_block_xact, read in order through a cursor. */
@@ -939,7 +988,7 @@ verify_chain(VerifyState *vs)
 	cl_audit_relid("audit_log", false);
 
 	SPI_connect();
-	keys = load_keys();
+	keys = load_keys(false);
 	desc = CreateTemplateTupleDesc(4);
 	TupleDescInitEntry(desc, 1, "xid", INT8OID, -1, 0);
 	TupleDescInitEntry(desc, 2, "ordinal", INT4OID, -1, 0);
@@ -1170,7 +1219,7 @@ cl_audit_set_key(PG_FUNCTION_ARGS)
 		elog(ERROR, "could not lock the audit chain");
 	first_block = read_head(head) + 1;
 	if (SPI_execute("SELECT COALESCE(pg_catalog.max(key_id), 0) OPERATOR(pg_catalog.+) 1 "
-					"FROM carbon_ledger.audit_key", true, 1) != SPI_OK_SELECT)
+					"FROM carbon_ledger.audit_key", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit keys");
 	key_id = DatumGetInt32(spi_col(SPI_tuptable->vals[0], 1, &isnull));
 	argv[0] = Int32GetDatum(key_id);
@@ -1280,8 +1329,10 @@ cl_audit_canonical_record(PG_FUNCTION_ARGS)
 	cl_canon_enter(&saved);
 	PG_TRY();
 	{
+		uint8		stored[CL_HASH_LEN];
+
 		ok = record_from_row(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-							 &rec, imgs);
+							 &rec, imgs, stored);
 	}
 	PG_FINALLY();
 	{
