@@ -18,7 +18,7 @@ sessions=$(nproc 2>/dev/null || echo 2)
 data=$(mktemp -d /tmp/carbon_ledger-demo-data.XXXXXX)
 tools/demo/generate.sh "$data" "$sessions" >/dev/null 2>&1 &
 generator=$!
-trap 'kill "$generator" 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill "$generator" 2>/dev/null || true; rm -rf "$data"' EXIT
 
 echo "== building and installing carbon_ledger"
 make -s all >build.log 2>&1 || { cat build.log; exit 1; }
@@ -40,7 +40,8 @@ echo "== recreating database $db"
 # The maintenance connection: PGDATABASE if set (a managed server may not
 # let you into "postgres"); the demo itself always uses its own database.
 psql -X -q -v ON_ERROR_STOP=1 -d "${PGDATABASE:-postgres}" \
-	-c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+	-c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" \
+	-c "CREATE DATABASE $db"
 # On its own cluster the demo seals the audit chain on demand after the
 # bulk load (audit_seal() in tools/demo/audit.sql) rather than letting the
 # background sealer run during it: see docs/limitations.md, "Demo".
