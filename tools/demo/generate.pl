@@ -1,6 +1,7 @@
 #!/usr/bin/perl
-# Generates the Xizang reference data set of the carbon_ledger demo as a
-# psql script on standard output: the programme, 37,901 personal carbon
+# Generates the Xizang reference data set of the carbon_ledger demo as psql
+# scripts (on standard output, or split for a parallel load with --out):
+# the programme, 37,901 personal carbon
 # accounts, 470,800 activities and redemptions, the green loan portfolio and
 # the bank's total loan balances, every row entering through the ledger's
 # own tables (COPY fires the same triggers as INSERT).
@@ -486,25 +487,11 @@ my @CATEGORIES = (
 	['infrastructure green upgrade', 30], ['ecological environment', 15],
 	['clean production', 5], ['green services', 5],
 );
-my %PROJECTS = (
-	'clean energy' => ['photovoltaic power station', 'hydropower station',
-		'wind farm', 'energy storage station', 'solar district heating'],
-	'energy saving and environmental protection' => ['waste heat recovery',
-		'sewage treatment plant', 'waste-to-energy plant'],
-	'infrastructure green upgrade' => ['electric bus fleet',
-		'green building', 'urban rail and road electrification',
-		'charging network'],
-	'ecological environment' => ['Lhasa north and south mountains greening',
-		'grassland restoration', 'wetland protection',
-		'ecological tourism'],
-	'clean production' => ['cement kiln retrofit',
-		'mine tailings reclamation'],
-	'green services' => ['carbon asset management', 'energy audit services'],
-);
-
 # Carbon-reduction loans of 2025 Q1 (the central bank facility), pilots in
-# Lhasa and Shannan: principal (yuan), attributed annual reduction (t),
-# project investment / principal as a fraction (numerator, denominator).
+# Lhasa and Shannan: county, field, the project (for docs/demo.md; the
+# ledger keeps no description), principal (yuan), attributed annual
+# reduction (t), project investment / principal as a fraction (numerator,
+# denominator).
 # 9.5 billion yuan, 242,900 t.
 my @CRL = (
 	['540102', 'clean energy', 'photovoltaic power station', 1_850_000_000, 52_400, 5, 4],
@@ -522,14 +509,14 @@ my @repayments;		# [loan, day, fen]
 my $loan_seq = 0;
 
 # new_loan(prefecture, county, issue day, maturity day, principal fen,
-# category, project, extra fields): appends a loan and returns it.
+# category, extra fields): appends a loan and returns it.
 sub new_loan
 {
-	my ($p, $county, $issue, $maturity, $principal, $cat, $proj, %x) = @_;
+	my ($p, $county, $issue, $maturity, $principal, $cat, %x) = @_;
 	my $l = {no => sprintf('GL%s%05d', substr($p, 0, 4), ++$loan_seq),
 		uscc => uscc($county), region => $county, issue => $issue,
 		maturity => $maturity, principal => $principal, category => $cat,
-		project => $proj, rate => sprintf('%.2f', rint(295, 455) / 100),
+		rate => sprintf('%.2f', rint(295, 455) / 100),
 		%x};
 	push @loans, $l;
 	return $l;
@@ -586,25 +573,23 @@ for my $p (@pcodes)
 		$mat = $Y0 - rint(1, 60) if $mat >= $Y0;
 		my $cat = pick(\@CATEGORIES);
 		my $l = new_loan($p, county_of_on($p, $issue), $issue, $mat,
-			round_principal(10**8 * rint(2, 400)), $cat,
-			$PROJECTS{$cat}[rint(0, $#{$PROJECTS{$cat}})]);
+			round_principal(10**8 * rint(2, 400)), $cat);
 		repay($l, $l->{principal}, $issue + 30, $mat, rint(1, 4));
 	}
 
 	# Loans outstanding at 2024-03-31: principals, repayments before it,
 	# then repayments in the year to 2025-03-31.
+	# Two published syndicated loans to hydropower stations (docs/demo.md).
 	my @old;
 	if ($p eq '540300')
 	{
 		push @old, new_loan($p, '540302', parse_date('2023-08-15'),
-			parse_date('2043-08-14'), 14_400_000_000_00, 'clean energy',
-			'hydropower station (syndicated)');
+			parse_date('2043-08-14'), 14_400_000_000_00, 'clean energy');
 	}
 	if ($p eq '540500')
 	{
 		push @old, new_loan($p, '540528', parse_date('2022-06-20'),
-			parse_date('2040-06-19'), 2_390_000_000_00, 'clean energy',
-			'hydropower station (syndicated)');
+			parse_date('2040-06-19'), 2_390_000_000_00, 'clean energy');
 	}
 	my $fixed = 0;
 	$fixed += $_->{principal} for @old;
@@ -612,7 +597,6 @@ for my $p (@pcodes)
 	my @w = map { exp(2.2 * rnd()) } 1 .. $N_OLD{$p};
 	my $wsum = 0;
 	$wsum += $_ for @w;
-	my @out;		# outstanding at 2024-03-31, per new old loan
 	my @drawn;
 	for my $k (0 .. $#w)
 	{
@@ -622,8 +606,7 @@ for my $p (@pcodes)
 		my $target = $rest * $w[$k] / $wsum;
 		my $l = new_loan($p, $county, $issue,
 			parse_date('2025-06-30') + rint(0, 5000),
-			round_principal($target * (1 + 0.4 * rnd())), $cat,
-			$PROJECTS{$cat}[rint(0, $#{$PROJECTS{$cat}})]);
+			round_principal($target * (1 + 0.4 * rnd())), $cat);
 		push @drawn, $l;
 	}
 	# Repaid before 2024-03-31 = principal - outstanding; the outstanding
@@ -656,9 +639,9 @@ for my $p (@pcodes)
 	my $crl = 0;
 	for my $c (grep { substr($_->[0], 0, 4) eq substr($p, 0, 4) } @CRL)
 	{
-		my ($county, $cat, $proj, $yuan, $t, $num, $den) = @$c;
+		my ($county, $cat, undef, $yuan, $t, $num, $den) = @$c;
 		new_loan($p, $county, $Q1 + rint(3, 85), parse_date('2032-01-01') +
-			rint(0, 2900), $yuan * 100, $cat, $proj,
+			rint(0, 2900), $yuan * 100, $cat,
 			carbon_reduction => 1,
 			investment => $yuan * 100 / $den * $num,
 			reduction_g => $t * $num / $den * 1_000_000);
@@ -678,8 +661,7 @@ for my $p (@pcodes)
 		my $issue = $Y0 + 1 + rint(0, $END - $Y0 - 3);
 		push @new, new_loan($p, county_of($p), $issue,
 			parse_date('2026-01-01') + rint(0, 5000),
-			round_principal($net * 1.02 * $nw[$k] / $nsum), $cat,
-			$PROJECTS{$cat}[rint(0, $#{$PROJECTS{$cat}})]);
+			round_principal($net * 1.02 * $nw[$k] / $nsum), $cat);
 	}
 	my $drawn_new = 0;
 	$drawn_new += $_->{principal} for @new;
