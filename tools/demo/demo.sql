@@ -84,7 +84,8 @@ FROM (
 	FROM q1 WHERE region_code IS NULL
 	UNION ALL
 	SELECT 9, 'their annual reduction (attributed)', '24.29 万吨',
-		   carbon_reduction_attributed::text,
+		   format('%s (%s 万吨)', carbon_reduction_attributed,
+				  trim_scale(tco2e_in_unit(carbon_reduction_attributed, '万吨'))),
 		   carbon_reduction_attributed = '24.29 万吨'::tco2e
 	FROM q1 WHERE region_code IS NULL
 ) f ORDER BY f.n;
@@ -94,7 +95,8 @@ SELECT '24.29 万吨'::tco2e AS "'24.29 万吨'::tco2e",
 	   '24.29 tonnes'::tco2e AS "'24.29 tonnes'::tco2e",
 	   carbon_reduction_attributed = '24.29 万吨'::tco2e AS "ledger = 24.29 万吨",
 	   carbon_reduction_attributed = '24.29 tonnes'::tco2e AS "ledger = 24.29 tonnes",
-	   tco2e_in_unit(carbon_reduction_attributed, '万吨') AS "ledger in 万吨"
+	   trim_scale(tco2e_in_unit(carbon_reduction_attributed, '万吨'))
+		   AS "ledger in 万吨"
 FROM q1 WHERE region_code IS NULL;
 
 \ir attempts.sql
