@@ -44,6 +44,10 @@ ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 endif
 
+# PGXS does not track header dependencies by default: rebuild every object
+# when any of the project's headers changes.
+$(OBJS): $(wildcard src/*.h src/core/*.h)
+
 $(DATA_built): $(SQL_PARTS) carbon_ledger.control Makefile
 	@printf '%s\n' '-- carbon_ledger $(EXTVERSION) install script, assembled from sql/parts/*.sql; do not edit' \
 		'\echo Use "CREATE EXTENSION carbon_ledger" to load this file. \quit' > $@.tmp
