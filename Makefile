@@ -14,8 +14,10 @@ GLUE_SRCS = $(sort $(wildcard src/*.c))
 OBJS = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 
 # The install script is assembled from the ordered parts in sql/parts/;
-# upgrade scripts (carbon_ledger--A--B.sql) are kept as written.
-SQL_PARTS = $(sort $(wildcard sql/parts/*.sql))
+# upgrade scripts (carbon_ledger--A--B.sql) are kept as written.  One part,
+# the GB/T 2260 region rows, is generated from the shipped data/gb2260/.
+REGION_PART = sql/parts/22_region_data.sql
+SQL_PARTS = $(sort $(wildcard sql/parts/*.sql) $(REGION_PART))
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
 
@@ -33,7 +35,7 @@ PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core
 PG_CFLAGS = -Werror -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = -lcrypto
 
-EXTRA_CLEAN = build
+EXTRA_CLEAN = build $(REGION_PART)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -52,6 +54,10 @@ $(DATA_built): $(SQL_PARTS) carbon_ledger.control Makefile
 	@printf '%s\n' '-- carbon_ledger $(EXTVERSION) install script, assembled from sql/parts/*.sql; do not edit' \
 		'\echo Use "CREATE EXTENSION carbon_ledger" to load this file. \quit' > $@.tmp
 	cat $(SQL_PARTS) >> $@.tmp
+	mv $@.tmp $@
+
+$(REGION_PART): data/gb2260/history.csv data/gb2260/codes-2024.txt tools/gb2260-sql.pl
+	perl tools/gb2260-sql.pl data/gb2260 > $@.tmp
 	mv $@.tmp $@
 
 # Developer entry points; see README.md.
