@@ -1,0 +1,498 @@
+-- carbon_ledger install script, part 31: rules of accounts, activities,
+-- redemptions and credit expiry, enforced by triggers.
+--
+-- Every trigger function pins search_path to pg_catalog, pg_temp and names
+-- every table and extension function with its schema; built-in operators
+-- on built-in types therefore resolve to pg_catalog's.  Every operation on
+-- an account locks the account row first (SELECT ... FOR UPDATE), then
+-- reads and writes the ledger: one lock order, so no two ledger operations
+-- can deadlock, and concurrent redemptions never overdraw (at REPEATABLE
+-- READ and SERIALIZABLE the later one fails with 40001 instead of waiting
+-- for a fresh read).  Rule violations raise SQLSTATEs of class LD, listed
+-- in docs/errors.md.
+
+-- lock_account(account_no, operation): lock the account row and return it;
+-- LD002 if it does not exist, LD003 if frozen, LD004 if closed.
+CREATE FUNCTION carbon_ledger.lock_account(p_account pg_catalog.text,
+										   p_operation pg_catalog.text)
+RETURNS carbon_ledger.account
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	acc			carbon_ledger.account;
+BEGIN
+	SELECT * INTO acc FROM carbon_ledger.account a
+	WHERE a.account_no = p_account FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD002',
+			MESSAGE = format('%s rejected: account "%s" does not exist',
+							 p_operation, p_account),
+			DETAIL = format('No row of carbon_ledger.account has account_no "%s".',
+							p_account);
+	END IF;
+	IF acc.status = 'frozen' THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD003',
+			MESSAGE = format('%s rejected: account "%s" is frozen',
+							 p_operation, p_account),
+			DETAIL = format('Account "%s" has status frozen; its balance is %s credits.',
+							p_account, acc.balance),
+			HINT = 'Unfreeze the account (status active) before booking on it.';
+	END IF;
+	IF acc.status = 'closed' THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD004',
+			MESSAGE = format('%s rejected: account "%s" is closed',
+							 p_operation, p_account),
+			DETAIL = format('Account "%s" was closed at %s.',
+							p_account, acc.closed_at);
+	END IF;
+	RETURN acc;
+END
+$$;
+
+-- claim_request(request_id, operation, account_no, content): record a
+-- request_id with the content it carries.  A request_id seen before is a
+-- replay (LD006, same content: the first booking stands) or a reuse for a
+-- different request (LD007).  A concurrent, still uncommitted claim makes
+-- this wait; at REPEATABLE READ or SERIALIZABLE an invisible conflicting
+-- row raises 40001 (ON CONFLICT's own check).
+CREATE FUNCTION carbon_ledger.claim_request(p_request pg_catalog.text,
+											p_operation pg_catalog.text,
+											p_account pg_catalog.text,
+											p_content pg_catalog.jsonb)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	prev		carbon_ledger.request;
+BEGIN
+	INSERT INTO carbon_ledger.request (request_id, operation, account_no, content)
+	VALUES (p_request, p_operation, p_account, p_content)
+	ON CONFLICT (request_id) DO NOTHING;
+	IF FOUND THEN
+		RETURN;
+	END IF;
+
+	SELECT * INTO prev FROM carbon_ledger.request r
+	WHERE r.request_id = p_request;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = '40001',
+			MESSAGE = format('could not serialize access: request_id "%s" was claimed concurrently',
+							 p_request),
+			HINT = 'Retry the transaction.';
+	END IF;
+	IF prev.operation = p_operation AND prev.content = p_content THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD006',
+			MESSAGE = format('%s rejected: request "%s" was already processed',
+							 p_operation, p_request),
+			DETAIL = format('Request "%s" was booked on account "%s" at %s with the same content.',
+							p_request, prev.account_no, prev.booked_at),
+			HINT = 'This is a replay of a completed request: treat it as done.';
+	END IF;
+	RAISE EXCEPTION USING ERRCODE = 'LD007',
+		MESSAGE = format('%s rejected: request_id "%s" was already used for a different request',
+						 p_operation, p_request),
+		DETAIL = format('Request "%s" was booked as %s on account "%s" with %s; this one carries %s.',
+						p_request, prev.operation, prev.account_no,
+						prev.content, p_content),
+		HINT = 'Use a new request_id for a new request.';
+END
+$$;
+
+-- sweep_account(account_no, as_of): write off what is left in the lots of
+-- a (locked) account that expired by as_of; returns the thousandths
+-- written off.  The caller updates the balance.
+CREATE FUNCTION carbon_ledger.sweep_account(p_account pg_catalog.text,
+											p_as_of pg_catalog.timestamptz)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	total		pg_catalog.int8;
+BEGIN
+	WITH left_over AS (
+		SELECT l.lot_id, l.expires_at,
+			   @extschema@.carbon_credit_thousandths(l.credits)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
+						   FROM carbon_ledger.credit_allocation a
+						   WHERE a.lot_id = l.lot_id), 0)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
+						   FROM carbon_ledger.credit_expiry e
+						   WHERE e.lot_id = l.lot_id), 0) AS remaining
+		FROM carbon_ledger.credit_lot l
+		WHERE l.account_no = p_account AND l.expires_at <= p_as_of
+	), written AS (
+		INSERT INTO carbon_ledger.credit_expiry
+			(lot_id, account_no, credits, expired_at)
+		SELECT lot_id, p_account,
+			   @extschema@.carbon_credit_from_thousandths(remaining::pg_catalog.int8), expires_at
+		FROM left_over WHERE remaining > 0
+		RETURNING credits
+	)
+	SELECT coalesce(sum(@extschema@.carbon_credit_thousandths(credits)), 0)
+	INTO total FROM written;
+	RETURN total;
+END
+$$;
+
+-- set_balance(account_no, thousandths): the only writer of
+-- account.balance (the account guard refuses writes from top level).
+CREATE FUNCTION carbon_ledger.set_balance(p_account pg_catalog.text,
+										  p_thousandths pg_catalog.int8)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+	UPDATE carbon_ledger.account
+	SET balance = @extschema@.carbon_credit_from_thousandths(p_thousandths)
+	WHERE account_no = p_account
+$$;
+
+-- account_guard: validates accounts on insert and update: region code in
+-- use when the account opened, balance untouchable from outside the
+-- ledger, a closed account stays closed.
+CREATE FUNCTION carbon_ledger.account_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	tz			pg_catalog.text;
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		IF @extschema@.carbon_credit_thousandths(NEW.balance) <> 0 THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD014',
+				MESSAGE = format('balance of account "%s" is kept by the database',
+								 NEW.account_no),
+				DETAIL = format('A new account starts at 0 credits, not %s.',
+								NEW.balance),
+				HINT = 'Book activities to give the account credits.';
+		END IF;
+	ELSE
+		IF @extschema@.carbon_credit_thousandths(NEW.balance) <>
+			@extschema@.carbon_credit_thousandths(OLD.balance)
+			AND pg_catalog.pg_trigger_depth() < 2 THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD014',
+				MESSAGE = format('balance of account "%s" is kept by the database',
+								 OLD.account_no),
+				DETAIL = format('The balance is %s credits; it cannot be set to %s.',
+								OLD.balance, NEW.balance),
+				HINT = 'Book an activity or a redemption instead.';
+		END IF;
+		IF NEW.account_no <> OLD.account_no THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD013',
+				MESSAGE = format('account_no of account "%s" cannot change',
+								 OLD.account_no),
+				DETAIL = 'Ledger rows refer to the account by its number.';
+		END IF;
+		IF OLD.status = 'closed' AND NEW.status <> 'closed' THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD025',
+				MESSAGE = format('account "%s" is closed and cannot be reopened',
+								 OLD.account_no),
+				DETAIL = format('Account "%s" was closed at %s; the new status would be %s.',
+								OLD.account_no, OLD.closed_at, NEW.status),
+				HINT = 'Open a new account instead.';
+		END IF;
+		IF OLD.status = 'closed' THEN
+			NEW.closed_at := OLD.closed_at;
+		END IF;
+	END IF;
+
+	IF NEW.status = 'closed' AND NEW.closed_at IS NULL THEN
+		NEW.closed_at := pg_catalog.statement_timestamp();
+	ELSIF NEW.status <> 'closed' THEN
+		NEW.closed_at := NULL;
+	END IF;
+
+	IF TG_OP = 'INSERT' OR NEW.region_code IS DISTINCT FROM OLD.region_code
+		OR NEW.opened_at IS DISTINCT FROM OLD.opened_at
+		OR NEW.programme_id IS DISTINCT FROM OLD.programme_id THEN
+		SELECT p.time_zone INTO tz FROM carbon_ledger.programme p
+		WHERE p.programme_id = NEW.programme_id;
+		IF NOT FOUND THEN
+			tz := 'Asia/Shanghai';		/* the foreign key reports it */
+		END IF;
+		IF NOT @extschema@.gb2260_is_valid(NEW.region_code,
+				(NEW.opened_at AT TIME ZONE tz)::pg_catalog.date) THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD015',
+				MESSAGE = format('invalid region code "%s" for account "%s"',
+								 NEW.region_code, NEW.account_no),
+				DETAIL = format('"%s" is not a GB/T 2260 code in use on %s, when the account opened.',
+								NEW.region_code,
+								(NEW.opened_at AT TIME ZONE tz)::pg_catalog.date),
+				HINT = 'See carbon_ledger.region for the codes and their years of use.';
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER account_guard
+	BEFORE INSERT OR UPDATE ON carbon_ledger.account
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
+
+-- activity_book: books an activity: reduction positive and not in the
+-- future, account active, request_id new; credits at the programme rate
+-- for the part of the reduction within the daily cap of its kind (per
+-- account and local day of the programme's time zone, in booking order),
+-- truncated to a thousandth; a credit lot expiring after the programme's
+-- credit lifetime; the balance raised.
+CREATE FUNCTION carbon_ledger.activity_book()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	acc			carbon_ledger.account;
+	prog		carbon_ledger.programme;
+	grams		pg_catalog.int8;
+	cap			pg_catalog.int8;
+	used		pg_catalog.int8;
+	eligible	pg_catalog.int8;
+	earned		pg_catalog.int8;
+	uncapped	pg_catalog.int8;
+	day_start	pg_catalog.timestamp;
+BEGIN
+	grams := @extschema@.tco2e_grams(NEW.reduction);
+	IF grams <= 0 THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD011',
+			MESSAGE = format('activity rejected: reduction must be positive'),
+			DETAIL = format('Activity "%s" on account "%s" reports a reduction of %s.',
+							NEW.request_id, NEW.account_no, NEW.reduction);
+	END IF;
+	IF NEW.occurred_at > pg_catalog.statement_timestamp() THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD012',
+			MESSAGE = 'activity rejected: it lies in the future',
+			DETAIL = format('Activity "%s" on account "%s" occurred at %s, after the current time %s.',
+							NEW.request_id, NEW.account_no, NEW.occurred_at,
+							pg_catalog.statement_timestamp());
+	END IF;
+
+	acc := carbon_ledger.lock_account(NEW.account_no, 'activity');
+	IF NEW.occurred_at < acc.opened_at THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD026',
+			MESSAGE = 'activity rejected: it lies before the account was opened',
+			DETAIL = format('Activity "%s" occurred at %s; account "%s" opened at %s.',
+							NEW.request_id, NEW.occurred_at, NEW.account_no,
+							acc.opened_at);
+	END IF;
+
+	PERFORM carbon_ledger.claim_request(NEW.request_id, 'activity',
+		NEW.account_no,
+		pg_catalog.jsonb_build_object('kind', NEW.kind, 'grams', grams,
+			'occurred_at', pg_catalog.date_part('epoch', NEW.occurred_at)));
+
+	SELECT * INTO prog FROM carbon_ledger.programme p
+	WHERE p.programme_id = acc.programme_id;
+	SELECT @extschema@.tco2e_grams(c.daily_cap) INTO cap
+	FROM carbon_ledger.programme_activity_cap c
+	WHERE c.programme_id = prog.programme_id AND c.kind = NEW.kind;
+
+	eligible := grams;
+	IF cap IS NOT NULL THEN
+		day_start := pg_catalog.date_trunc('day', NEW.occurred_at AT TIME ZONE prog.time_zone);
+		SELECT coalesce(sum(@extschema@.tco2e_grams(a.reduction)), 0) INTO used
+		FROM carbon_ledger.activity a
+		WHERE a.account_no = NEW.account_no AND a.kind = NEW.kind
+		  AND a.occurred_at >= (day_start AT TIME ZONE prog.time_zone)
+		  AND a.occurred_at < ((day_start + '1 day'::pg_catalog.interval)
+							   AT TIME ZONE prog.time_zone);
+		eligible := least(grams, greatest(cap - used, 0));
+	END IF;
+
+	/* credits per tonne x grams / 10^6 t, in thousandths, truncated */
+	uncapped := pg_catalog.trunc(prog.credits_per_tonne * grams / 1000);
+	earned := pg_catalog.trunc(prog.credits_per_tonne * eligible / 1000);
+	NEW.credits := @extschema@.carbon_credit_from_thousandths(earned);
+	NEW.credits_uncapped := @extschema@.carbon_credit_from_thousandths(uncapped);
+	NEW.booked_at := pg_catalog.statement_timestamp();
+
+	IF earned > 0 THEN
+		INSERT INTO carbon_ledger.credit_lot
+			(lot_id, account_no, credits, earned_at, expires_at)
+		VALUES (NEW.activity_id, NEW.account_no, NEW.credits, NEW.occurred_at,
+				((NEW.occurred_at AT TIME ZONE prog.time_zone) + prog.credit_lifetime)
+				AT TIME ZONE prog.time_zone);
+		PERFORM carbon_ledger.set_balance(NEW.account_no,
+			@extschema@.carbon_credit_thousandths(acc.balance) + earned);
+	END IF;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER activity_book
+	BEFORE INSERT ON carbon_ledger.activity
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.activity_book();
+
+-- redemption_book: books a redemption or a reversal.  Credits positive,
+-- not in the future, account active, request_id new.  A redemption first
+-- writes off the account's lots expired by its time, then takes its credits
+-- from the unexpired lots earned by then, the soonest to expire first,
+-- recording each lot's share; more than that is LD005.  A reversal names
+-- an earlier redemption of the same account with the same credits, not
+-- reversed before, and gives back the same lots (any of them expired by
+-- then are written off at once).
+CREATE FUNCTION carbon_ledger.redemption_book()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	acc			carbon_ledger.account;
+	orig		carbon_ledger.redemption;
+	want		pg_catalog.int8;
+	balance		pg_catalog.int8;
+	available	pg_catalog.int8;
+	take		pg_catalog.int8;
+	lot			record;
+BEGIN
+	want := @extschema@.carbon_credit_thousandths(NEW.credits);
+	IF want <= 0 THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD001',
+			MESSAGE = 'redemption rejected: credits must be positive',
+			DETAIL = format('Redemption "%s" on account "%s" asks for %s credits.',
+							NEW.request_id, NEW.account_no, NEW.credits);
+	END IF;
+	IF NEW.redeemed_at > pg_catalog.statement_timestamp() THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD012',
+			MESSAGE = 'redemption rejected: it lies in the future',
+			DETAIL = format('Redemption "%s" on account "%s" is dated %s, after the current time %s.',
+							NEW.request_id, NEW.account_no, NEW.redeemed_at,
+							pg_catalog.statement_timestamp());
+	END IF;
+
+	acc := carbon_ledger.lock_account(NEW.account_no, 'redemption');
+	PERFORM carbon_ledger.claim_request(NEW.request_id, 'redemption',
+		NEW.account_no,
+		pg_catalog.jsonb_build_object('credits', want, 'item', NEW.item,
+									  'reverses', NEW.reverses));
+	NEW.booked_at := pg_catalog.statement_timestamp();
+	balance := @extschema@.carbon_credit_thousandths(acc.balance);
+
+	IF NEW.reverses IS NOT NULL THEN
+		SELECT * INTO orig FROM carbon_ledger.redemption r
+		WHERE r.redemption_id = NEW.reverses;
+		IF NOT FOUND OR orig.account_no <> NEW.account_no
+			OR orig.reverses IS NOT NULL THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD008',
+				MESSAGE = 'reversal rejected: it must name an earlier redemption of the same account',
+				DETAIL = CASE WHEN orig.redemption_id IS NULL THEN
+						format('Reversal "%s" on account "%s" names redemption %s, which does not exist.',
+							   NEW.request_id, NEW.account_no, NEW.reverses)
+					WHEN orig.reverses IS NOT NULL THEN
+						format('Reversal "%s" names %s, itself a reversal of %s.',
+							   NEW.request_id, NEW.reverses, orig.reverses)
+					ELSE
+						format('Reversal "%s" on account "%s" names redemption %s of account "%s".',
+							   NEW.request_id, NEW.account_no, NEW.reverses,
+							   orig.account_no) END;
+		END IF;
+		IF @extschema@.carbon_credit_thousandths(orig.credits) <> want THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD009',
+				MESSAGE = 'reversal rejected: credits differ from the reversed redemption',
+				DETAIL = format('Reversal "%s" gives back %s credits; redemption %s on account "%s" took %s.',
+								NEW.request_id, NEW.credits, NEW.reverses,
+								NEW.account_no, orig.credits);
+		END IF;
+		IF EXISTS (SELECT 1 FROM carbon_ledger.redemption r
+				   WHERE r.reverses = NEW.reverses) THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD010',
+				MESSAGE = 'reversal rejected: the redemption was already reversed',
+				DETAIL = format('Redemption %s on account "%s" (%s credits) has already been reversed.',
+								NEW.reverses, NEW.account_no, orig.credits);
+		END IF;
+
+		INSERT INTO carbon_ledger.credit_allocation
+			(redemption_id, lot_id, account_no, credits)
+		SELECT NEW.redemption_id, a.lot_id, a.account_no,
+			   @extschema@.carbon_credit_from_thousandths(- @extschema@.carbon_credit_thousandths(a.credits))
+		FROM carbon_ledger.credit_allocation a
+		WHERE a.redemption_id = NEW.reverses;
+		balance := balance + want
+			- carbon_ledger.sweep_account(NEW.account_no, NEW.redeemed_at);
+		PERFORM carbon_ledger.set_balance(NEW.account_no, balance);
+		RETURN NEW;
+	END IF;
+
+	balance := balance - carbon_ledger.sweep_account(NEW.account_no,
+													 NEW.redeemed_at);
+	available := 0;
+	FOR lot IN
+		SELECT l.lot_id,
+			   @extschema@.carbon_credit_thousandths(l.credits)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
+						   FROM carbon_ledger.credit_allocation a
+						   WHERE a.lot_id = l.lot_id), 0)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
+						   FROM carbon_ledger.credit_expiry e
+						   WHERE e.lot_id = l.lot_id), 0) AS remaining
+		FROM carbon_ledger.credit_lot l
+		WHERE l.account_no = NEW.account_no
+		  AND l.expires_at > NEW.redeemed_at
+		  AND l.earned_at <= NEW.redeemed_at
+		ORDER BY l.expires_at, l.lot_id
+	LOOP
+		CONTINUE WHEN lot.remaining <= 0;
+		take := least(lot.remaining, want - available);
+		INSERT INTO carbon_ledger.credit_allocation
+			(redemption_id, lot_id, account_no, credits)
+		VALUES (NEW.redemption_id, lot.lot_id, NEW.account_no,
+				@extschema@.carbon_credit_from_thousandths(take));
+		available := available + take;
+		EXIT WHEN available = want;
+	END LOOP;
+
+	IF available < want THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD005',
+			MESSAGE = 'redemption rejected: credits exceed the available balance',
+			DETAIL = format('Redemption "%s" on account "%s" asks for %s credits; %s are available on %s (balance %s after expired credits were written off).',
+							NEW.request_id, NEW.account_no, NEW.credits,
+							@extschema@.carbon_credit_from_thousandths(available), NEW.redeemed_at,
+							@extschema@.carbon_credit_from_thousandths(balance)),
+			HINT = 'Expired credits cannot be redeemed.';
+	END IF;
+	PERFORM carbon_ledger.set_balance(NEW.account_no, balance - want);
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER redemption_book
+	BEFORE INSERT ON carbon_ledger.redemption
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.redemption_book();
+
+-- expire_credits(as_of): writes off, on every account, the credits of lots
+-- expired by as_of; returns each account touched and what was written off.
+-- Accounts are locked one at a time in account_no order.
+CREATE FUNCTION carbon_ledger.expire_credits(
+	as_of pg_catalog.timestamptz DEFAULT pg_catalog.statement_timestamp())
+RETURNS TABLE (account_no pg_catalog.text,
+			   written_off @extschema@.carbon_credit)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	acc_no		pg_catalog.text;
+	acc			carbon_ledger.account;
+	gone		pg_catalog.int8;
+BEGIN
+	FOR acc_no IN
+		SELECT DISTINCT l.account_no FROM carbon_ledger.credit_lot l
+		WHERE l.expires_at <= as_of ORDER BY 1
+	LOOP
+		SELECT * INTO acc FROM carbon_ledger.account a
+		WHERE a.account_no = acc_no FOR UPDATE;
+		gone := carbon_ledger.sweep_account(acc_no, as_of);
+		IF gone > 0 THEN
+			PERFORM carbon_ledger.set_balance(acc_no,
+				@extschema@.carbon_credit_thousandths(acc.balance) - gone);
+			account_no := acc_no;
+			written_off := @extschema@.carbon_credit_from_thousandths(gone);
+			RETURN NEXT;
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION carbon_ledger.expire_credits(pg_catalog.timestamptz) IS
+	'write off credits expired by the given time on every account; returns what was written off';

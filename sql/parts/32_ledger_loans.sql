@@ -1,0 +1,208 @@
+-- carbon_ledger install script, part 32: green loans, repayments and the
+-- append-only rule of the ledger tables.
+
+-- Eligible fields of the central bank's carbon emission reduction facility.
+CREATE FUNCTION carbon_ledger.carbon_reduction_fields()
+RETURNS pg_catalog.text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT ARRAY['clean energy', 'energy saving and environmental protection',
+				 'carbon-reduction technology']::pg_catalog.text[]
+$$;
+COMMENT ON FUNCTION carbon_ledger.carbon_reduction_fields() IS
+	'the fields eligible for the carbon emission reduction facility';
+
+-- green_loan_check: validates a green loan and computes what the database
+-- keeps: the attributed reduction (project annual reduction x principal /
+-- investment, rounded half away from zero to the gram) and, for a
+-- carbon-reduction loan, the facility's refinancing (60% of principal to
+-- the fen, at 1.75% for one year).
+CREATE FUNCTION carbon_ledger.green_loan_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	repaid		pg_catalog.numeric;
+BEGIN
+	IF NOT @extschema@.uscc_is_valid(NEW.borrower_uscc)
+		AND NOT EXISTS (SELECT 1 FROM carbon_ledger.uscc_exception x
+						WHERE x.uscc = NEW.borrower_uscc) THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD016',
+			MESSAGE = format('loan rejected: invalid borrower USCC "%s"',
+							 NEW.borrower_uscc),
+			DETAIL = format('Loan "%s": "%s" fails the GB 32100-2015 checks and is not listed in carbon_ledger.uscc_exception.',
+							NEW.loan_no, NEW.borrower_uscc),
+			HINT = 'A legal code issued by an early pilot region can be added to carbon_ledger.uscc_exception.';
+	END IF;
+	IF NOT @extschema@.gb2260_is_valid(NEW.region_code, NEW.issue_date) THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD015',
+			MESSAGE = format('loan rejected: invalid region code "%s"',
+							 NEW.region_code),
+			DETAIL = format('Loan "%s": "%s" is not a GB/T 2260 code in use on its issue date %s.',
+							NEW.loan_no, NEW.region_code, NEW.issue_date),
+			HINT = 'See carbon_ledger.region for the codes and their years of use.';
+	END IF;
+	IF NEW.principal <= 0 THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD017',
+			MESSAGE = 'loan rejected: principal must be positive',
+			DETAIL = format('Loan "%s" has a principal of %s yuan.',
+							NEW.loan_no, NEW.principal);
+	END IF;
+	IF NEW.maturity_date <= NEW.issue_date THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD018',
+			MESSAGE = 'loan rejected: maturity must be after issue',
+			DETAIL = format('Loan "%s" is issued on %s and matures on %s.',
+							NEW.loan_no, NEW.issue_date, NEW.maturity_date);
+	END IF;
+	IF NEW.project_investment < NEW.principal THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD019',
+			MESSAGE = 'loan rejected: project investment is less than the principal',
+			DETAIL = format('Loan "%s" lends %s yuan to a project of %s yuan.',
+							NEW.loan_no, NEW.principal, NEW.project_investment);
+	END IF;
+	IF NEW.carbon_reduction_loan THEN
+		IF NEW.carbon_reduction_field IS NULL OR NOT NEW.carbon_reduction_field
+			OPERATOR(pg_catalog.=) ANY (carbon_ledger.carbon_reduction_fields()) THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD020',
+				MESSAGE = 'loan rejected: field not eligible for the carbon emission reduction facility',
+				DETAIL = format('Carbon-reduction loan "%s" names the field %s.',
+								NEW.loan_no,
+								coalesce(pg_catalog.quote_literal(NEW.carbon_reduction_field), 'NULL')),
+				HINT = 'Eligible fields: clean energy, energy saving and environmental protection, carbon-reduction technology.';
+		END IF;
+		IF NEW.project_annual_reduction IS NULL OR
+			@extschema@.tco2e_grams(NEW.project_annual_reduction) <= 0 THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD021',
+				MESSAGE = 'loan rejected: a carbon-reduction loan needs a positive project reduction',
+				DETAIL = format('Carbon-reduction loan "%s" reports a project annual reduction of %s.',
+								NEW.loan_no,
+								coalesce(NEW.project_annual_reduction::pg_catalog.text, 'NULL'));
+		END IF;
+		NEW.refinance_amount := pg_catalog.round(NEW.principal * 0.6, 2);
+		NEW.refinance_rate := 1.75;
+		NEW.refinance_maturity := NEW.issue_date + '1 year'::pg_catalog.interval;
+	ELSE
+		NEW.refinance_amount := NULL;
+		NEW.refinance_rate := NULL;
+		NEW.refinance_maturity := NULL;
+	END IF;
+
+	IF NEW.project_annual_reduction IS NULL THEN
+		NEW.attributed_reduction := NULL;
+	ELSE
+		NEW.attributed_reduction := @extschema@.tco2e_from_grams(
+			pg_catalog.round(@extschema@.tco2e_grams(NEW.project_annual_reduction)
+							 * NEW.principal / NEW.project_investment)::pg_catalog.int8);
+	END IF;
+
+	IF TG_OP = 'UPDATE' THEN
+		IF NEW.loan_no <> OLD.loan_no THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD013',
+				MESSAGE = format('loan_no of loan "%s" cannot change', OLD.loan_no),
+				DETAIL = 'Repayments refer to the loan by its number.';
+		END IF;
+		SELECT coalesce(sum(r.amount), 0) INTO repaid
+		FROM carbon_ledger.loan_repayment r WHERE r.loan_no = OLD.loan_no;
+		IF NEW.principal < repaid THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD022',
+				MESSAGE = 'loan rejected: principal below what was already repaid',
+				DETAIL = format('Loan "%s" has %s yuan repaid; the principal cannot become %s.',
+								NEW.loan_no, repaid, NEW.principal);
+		END IF;
+	END IF;
+	NEW.booked_at := CASE WHEN TG_OP = 'UPDATE' THEN OLD.booked_at
+					 ELSE pg_catalog.statement_timestamp() END;
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER green_loan_check
+	BEFORE INSERT OR UPDATE ON carbon_ledger.green_loan
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.green_loan_check();
+
+-- loan_repayment_check: locks the loan, then checks the repayment is
+-- positive, not before the issue date and within the outstanding balance.
+CREATE FUNCTION carbon_ledger.loan_repayment_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	loan		carbon_ledger.green_loan;
+	repaid		pg_catalog.numeric;
+BEGIN
+	IF NEW.amount <= 0 THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD023',
+			MESSAGE = 'repayment rejected: amount must be positive',
+			DETAIL = format('Repayment of loan "%s" is %s yuan.',
+							NEW.loan_no, NEW.amount);
+	END IF;
+	SELECT * INTO loan FROM carbon_ledger.green_loan g
+	WHERE g.loan_no = NEW.loan_no FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD027',
+			MESSAGE = format('repayment rejected: loan "%s" does not exist',
+							 NEW.loan_no),
+			DETAIL = format('No row of carbon_ledger.green_loan has loan_no "%s".',
+							NEW.loan_no);
+	END IF;
+	IF NEW.repaid_on < loan.issue_date THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD024',
+			MESSAGE = 'repayment rejected: it lies before the loan was issued',
+			DETAIL = format('Repayment of loan "%s" on %s; the loan was issued on %s.',
+							NEW.loan_no, NEW.repaid_on, loan.issue_date);
+	END IF;
+	SELECT coalesce(sum(r.amount), 0) INTO repaid
+	FROM carbon_ledger.loan_repayment r WHERE r.loan_no = NEW.loan_no;
+	IF NEW.amount > loan.principal - repaid THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD022',
+			MESSAGE = 'repayment rejected: it exceeds the outstanding balance',
+			DETAIL = format('Repayment of %s yuan on loan "%s": principal %s, repaid %s, outstanding %s.',
+							NEW.amount, NEW.loan_no, loan.principal, repaid,
+							loan.principal - repaid);
+	END IF;
+	NEW.booked_at := pg_catalog.statement_timestamp();
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER loan_repayment_check
+	BEFORE INSERT ON carbon_ledger.loan_repayment
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.loan_repayment_check();
+
+-- append_only: rejects UPDATE, DELETE and TRUNCATE of a ledger table.
+CREATE FUNCTION carbon_ledger.append_only()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE EXCEPTION USING ERRCODE = 'LD013',
+		MESSAGE = format('%s of %s.%s rejected: ledger rows are append-only',
+						 TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME),
+		DETAIL = CASE WHEN TG_LEVEL = 'ROW' THEN
+					 format('The row is %s.', pg_catalog.row_to_json(OLD))
+				 ELSE 'TRUNCATE would remove every row.' END,
+		HINT = 'Correct a booking with a new row (a reversal for a redemption).';
+END
+$$;
+
+DO $$
+DECLARE
+	t			pg_catalog.text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['activity', 'redemption', 'loan_repayment',
+							 'request', 'credit_lot', 'credit_allocation',
+							 'credit_expiry']
+	LOOP
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON carbon_ledger.%I '
+			'FOR EACH ROW EXECUTE FUNCTION carbon_ledger.append_only()', t);
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON carbon_ledger.%I '
+			'FOR EACH STATEMENT EXECUTE FUNCTION carbon_ledger.append_only()', t);
+	END LOOP;
+END
+$$;

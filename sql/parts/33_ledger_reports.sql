@@ -1,0 +1,192 @@
+-- carbon_ledger install script, part 33: regional totals and the balance
+-- check.
+
+-- loan_balance(loan_no, on_date): outstanding principal of a green loan at
+-- the end of a day: 0 before issue, principal less repayments up to then.
+CREATE FUNCTION carbon_ledger.loan_balance(p_loan pg_catalog.text,
+										   p_on pg_catalog.date)
+RETURNS pg_catalog.numeric
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN g.issue_date > p_on THEN 0::pg_catalog.numeric
+		   ELSE g.principal - coalesce((
+				SELECT sum(r.amount) FROM carbon_ledger.loan_repayment r
+				WHERE r.loan_no = g.loan_no AND r.repaid_on <= p_on), 0) END
+	FROM carbon_ledger.green_loan g WHERE g.loan_no = p_loan
+$$;
+COMMENT ON FUNCTION carbon_ledger.loan_balance(pg_catalog.text, pg_catalog.date) IS
+	'outstanding principal of a green loan at the end of a day (yuan)';
+
+-- regional_summary(period_start, period_end): one row per prefecture-level
+-- region (gb2260_prefecture of the account, loan or loan book region; a
+-- code that rolls up to no prefecture stays on its own code) plus a total
+-- row (region_code NULL).  Days are those of each account's programme time
+-- zone, so the result never depends on the session's TimeZone.
+CREATE FUNCTION carbon_ledger.regional_summary(period_start pg_catalog.date,
+											   period_end pg_catalog.date)
+RETURNS TABLE (
+	region_code pg_catalog.text,
+	region_name pg_catalog.text,
+	region_name_en pg_catalog.text,
+	accounts	pg_catalog.int8,
+	new_accounts pg_catalog.int8,
+	activities	pg_catalog.int8,
+	reduction	@extschema@.tco2e,
+	credits_earned @extschema@.carbon_credit,
+	credits_redeemed @extschema@.carbon_credit,
+	green_loan_balance pg_catalog.numeric,
+	green_loan_balance_year_before pg_catalog.numeric,
+	green_loan_yoy_growth pg_catalog.numeric,
+	total_loan_balance pg_catalog.numeric,
+	green_loan_share pg_catalog.numeric,
+	carbon_reduction_loan_balance pg_catalog.numeric,
+	carbon_reduction_attributed @extschema@.tco2e
+)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH codes AS (
+	SELECT a.region_code AS code FROM carbon_ledger.account a
+	UNION SELECT g.region_code FROM carbon_ledger.green_loan g
+	UNION SELECT b.region_code FROM carbon_ledger.loan_book b
+), map AS (
+	SELECT c.code,
+		   coalesce(@extschema@.gb2260_prefecture(c.code), c.code) AS pref
+	FROM codes c
+), acc AS (
+	SELECT a.account_no, m.pref, a.opened_at, a.closed_at,
+		   (period_start::pg_catalog.timestamp AT TIME ZONE p.time_zone) AS t0,
+		   ((period_end + 1)::pg_catalog.timestamp AT TIME ZONE p.time_zone) AS t1
+	FROM carbon_ledger.account a
+	JOIN carbon_ledger.programme p USING (programme_id)
+	JOIN map m ON m.code = a.region_code
+), acc_sum AS (
+	SELECT acc.pref,
+		   count(*) FILTER (WHERE acc.opened_at < acc.t1
+							AND (acc.closed_at IS NULL OR acc.closed_at >= acc.t1)) AS accounts,
+		   count(*) FILTER (WHERE acc.opened_at >= acc.t0 AND acc.opened_at < acc.t1) AS new_accounts
+	FROM acc GROUP BY acc.pref
+), act_sum AS (
+	SELECT acc.pref, count(*) AS activities,
+		   sum(@extschema@.tco2e_grams(x.reduction)) AS grams,
+		   sum(@extschema@.carbon_credit_thousandths(x.credits)) AS earned
+	FROM carbon_ledger.activity x JOIN acc USING (account_no)
+	WHERE x.occurred_at >= acc.t0 AND x.occurred_at < acc.t1
+	GROUP BY acc.pref
+), red_sum AS (
+	SELECT acc.pref,
+		   sum(CASE WHEN x.reverses IS NULL THEN 1 ELSE -1 END
+			   * @extschema@.carbon_credit_thousandths(x.credits)) AS redeemed
+	FROM carbon_ledger.redemption x JOIN acc USING (account_no)
+	WHERE x.redeemed_at >= acc.t0 AND x.redeemed_at < acc.t1
+	GROUP BY acc.pref
+), loans AS (
+	SELECT m.pref, g.carbon_reduction_loan, g.attributed_reduction,
+		   carbon_ledger.loan_balance(g.loan_no, period_end) AS bal,
+		   carbon_ledger.loan_balance(g.loan_no,
+			   (period_end - '1 year'::pg_catalog.interval)::pg_catalog.date) AS bal_before
+	FROM carbon_ledger.green_loan g JOIN map m ON m.code = g.region_code
+), loan_sum AS (
+	SELECT l.pref, sum(l.bal) AS bal, sum(l.bal_before) AS bal_before,
+		   sum(l.bal) FILTER (WHERE l.carbon_reduction_loan) AS cr_bal,
+		   sum(@extschema@.tco2e_grams(l.attributed_reduction))
+			   FILTER (WHERE l.carbon_reduction_loan AND l.bal > 0) AS cr_grams
+	FROM loans l GROUP BY l.pref
+), book_sum AS (
+	SELECT m.pref, sum(b.total_loan_balance) AS total
+	FROM (SELECT DISTINCT ON (b.region_code) b.region_code, b.total_loan_balance
+		  FROM carbon_ledger.loan_book b WHERE b.as_of <= period_end
+		  ORDER BY b.region_code, b.as_of DESC) b
+	JOIN map m ON m.code = b.region_code
+	GROUP BY m.pref
+), prefs AS (
+	SELECT DISTINCT m.pref FROM map m
+), joined AS (
+	SELECT p.pref,
+		   coalesce(a.accounts, 0) AS accounts,
+		   coalesce(a.new_accounts, 0) AS new_accounts,
+		   coalesce(x.activities, 0) AS activities,
+		   coalesce(x.grams, 0) AS grams,
+		   coalesce(x.earned, 0) AS earned,
+		   coalesce(r.redeemed, 0) AS redeemed,
+		   coalesce(l.bal, 0) AS bal,
+		   coalesce(l.bal_before, 0) AS bal_before,
+		   b.total,
+		   coalesce(l.cr_bal, 0) AS cr_bal,
+		   coalesce(l.cr_grams, 0) AS cr_grams
+	FROM prefs p
+	LEFT JOIN acc_sum a USING (pref)
+	LEFT JOIN act_sum x USING (pref)
+	LEFT JOIN red_sum r USING (pref)
+	LEFT JOIN loan_sum l USING (pref)
+	LEFT JOIN book_sum b USING (pref)
+), rollup AS (
+	SELECT j.pref, false AS is_total, j.accounts, j.new_accounts, j.activities,
+		   j.grams, j.earned, j.redeemed, j.bal, j.bal_before, j.total,
+		   j.cr_bal, j.cr_grams
+	FROM joined j
+	UNION ALL
+	SELECT NULL, true, sum(j.accounts), sum(j.new_accounts), sum(j.activities),
+		   sum(j.grams), sum(j.earned), sum(j.redeemed), sum(j.bal),
+		   sum(j.bal_before), sum(j.total), sum(j.cr_bal), sum(j.cr_grams)
+	FROM joined j
+)
+SELECT r.pref,
+	   CASE WHEN r.is_total THEN 'total' ELSE
+		   (SELECT g.name FROM carbon_ledger.region g WHERE g.code = r.pref
+			ORDER BY g.first_year DESC LIMIT 1) END,
+	   CASE WHEN r.is_total THEN 'total' ELSE
+		   (SELECT g.name_en FROM carbon_ledger.region g WHERE g.code = r.pref
+			ORDER BY g.first_year DESC LIMIT 1) END,
+	   r.accounts::pg_catalog.int8, r.new_accounts::pg_catalog.int8,
+	   r.activities::pg_catalog.int8,
+	   @extschema@.tco2e_from_grams(r.grams::pg_catalog.int8),
+	   @extschema@.carbon_credit_from_thousandths(r.earned::pg_catalog.int8),
+	   @extschema@.carbon_credit_from_thousandths(r.redeemed::pg_catalog.int8),
+	   r.bal, r.bal_before,
+	   CASE WHEN r.bal_before > 0 THEN (r.bal - r.bal_before) / r.bal_before END,
+	   r.total,
+	   CASE WHEN r.total > 0 THEN r.bal / r.total END,
+	   r.cr_bal,
+	   @extschema@.tco2e_from_grams(r.cr_grams::pg_catalog.int8)
+FROM rollup r
+ORDER BY r.is_total, r.pref
+$$;
+COMMENT ON FUNCTION carbon_ledger.regional_summary(pg_catalog.date, pg_catalog.date) IS
+	'per prefecture-level region and in total: accounts, activities, reduction, credits, green loan balance, growth and share, carbon-reduction loans';
+
+-- check_balances(): recomputes every account's balance from the ledger
+-- rows (credits earned, less redeemed, plus reversed, less written off)
+-- and returns the accounts where the kept balance differs.
+CREATE FUNCTION carbon_ledger.check_balances()
+RETURNS TABLE (account_no pg_catalog.text,
+			   balance @extschema@.carbon_credit,
+			   recomputed @extschema@.carbon_credit)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH moves AS (
+		SELECT x.account_no,
+			   @extschema@.carbon_credit_thousandths(x.credits) AS th
+		FROM carbon_ledger.activity x
+		UNION ALL
+		SELECT x.account_no,
+			   CASE WHEN x.reverses IS NULL THEN -1 ELSE 1 END
+			   * @extschema@.carbon_credit_thousandths(x.credits)
+		FROM carbon_ledger.redemption x
+		UNION ALL
+		SELECT x.account_no, - @extschema@.carbon_credit_thousandths(x.credits)
+		FROM carbon_ledger.credit_expiry x
+	), sums AS (
+		SELECT m.account_no, sum(m.th) AS th FROM moves m GROUP BY m.account_no
+	)
+	SELECT a.account_no, a.balance,
+		   @extschema@.carbon_credit_from_thousandths(coalesce(s.th, 0)::pg_catalog.int8)
+	FROM carbon_ledger.account a LEFT JOIN sums s USING (account_no)
+	WHERE @extschema@.carbon_credit_thousandths(a.balance)
+		  <> coalesce(s.th, 0)
+	ORDER BY a.account_no
+$$;
+COMMENT ON FUNCTION carbon_ledger.check_balances() IS
+	'accounts whose kept balance differs from the one recomputed from the ledger rows';
