@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Benchmark of the tco2e type (issue 2), printed as ratios against bigint
+# and numeric measured in the same run on the same server:
+#
+#   - sum and avg over ROWS rows (default 10 million), serial and with
+#     parallel workers; each aggregate's own cost is its time minus the
+#     count(*) time of the same table and mode (the scan is most of a sum);
+#   - COPY FROM of each table's own text form;
+#   - on-disk size of a table of each type, and bytes per value.
+#
+# Usage: test/bench/types_bench.sh [ROWS]
+# Runs against PGHOST/PGPORT when set (the extension must be installed
+# there), otherwise against a throwaway cluster started with tools/cluster.sh
+# (run "make install" first).  Each timing is the median of REPS runs
+# (default 5; COPY: 3).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+rows=${1:-10000000}
+reps=${REPS:-5}
+copy_reps=${COPY_REPS:-3}
+
+work=$(mktemp -d /tmp/carbon_ledger-bench.XXXXXX)
+chmod 755 "$work"
+# COPY TO/FROM files are written and read by the server process
+mkdir -m 1777 "$work/files"
+cleanup() {
+	if [[ -n ${own_cluster:-} ]]; then
+		"$top"/tools/cluster.sh stop "$work/cluster" >/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [[ -z ${PGHOST:-} && -z ${PGPORT:-} ]]; then
+	port=${BENCH_PORT:-55150}
+	"$top"/tools/cluster.sh start "$work/cluster" "$port"
+	own_cluster=1
+	export PGHOST=$work/cluster PGPORT=$port PGUSER=postgres
+fi
+export PGDATABASE=${PGDATABASE:-postgres}
+
+# q SQL: run SQL quietly, print the result unaligned.
+q() {
+	psql -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"
+}
+
+# time_ms SETUP SQL [N [PRE]]: median wall time in ms of SQL over N runs
+# (default $reps) in one session prepared by SETUP; PRE, if given, runs
+# untimed before each run.
+time_ms() {
+	local setup=$1 sql=$2 n=${3:-$reps} pre=${4:-} i
+	{
+		echo "$setup"
+		for ((i = 0; i < n; i++)); do
+			[[ -n $pre ]] && echo "$pre"
+			echo '\timing on'
+			echo "$sql"
+			echo '\timing off'
+		done
+	} | psql -X -q -A -t -v ON_ERROR_STOP=1 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' |
+		sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+echo "== loading $rows rows into bench_tco2e, bench_bigint, bench_numeric"
+q "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS carbon_ledger"
+q "SET client_min_messages = warning;
+   DROP TABLE IF EXISTS bench_tco2e, bench_bigint, bench_numeric, bench_src;
+   CREATE TABLE bench_src AS
+     SELECT (hashint8(i) % 1000000000)::bigint AS grams
+       FROM generate_series(1, $rows) AS i;
+   CREATE TABLE bench_tco2e AS SELECT tco2e_from_grams(grams) AS v FROM bench_src;
+   CREATE TABLE bench_bigint AS SELECT grams AS v FROM bench_src;
+   CREATE TABLE bench_numeric AS SELECT (grams / 1000000.0) AS v FROM bench_src;
+   DROP TABLE bench_src;"
+q "VACUUM ANALYZE bench_tco2e, bench_bigint, bench_numeric"
+
+# the three tables hold the same values
+q "SELECT (SELECT tco2e_grams(sum(v)) FROM bench_tco2e) = (SELECT sum(v) FROM bench_bigint)
+      AND (SELECT sum(v)::numeric FROM bench_tco2e) = (SELECT sum(v) FROM bench_numeric)" |
+	grep -qx t || { echo "the three tables disagree" >&2; exit 1; }
+
+declare -A t
+for mode in serial parallel; do
+	if [[ $mode == serial ]]; then
+		setup="SET max_parallel_workers_per_gather = 0;"
+	else
+		setup="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
+	fi
+	for ty in tco2e bigint numeric; do
+		for agg in 'count(*)' 'sum(v)' 'avg(v)'; do
+			t[$mode,$ty,$agg]=$(time_ms "$setup" "SELECT $agg FROM bench_$ty;")
+			echo "$mode $ty $agg: ${t[$mode,$ty,$agg]} ms"
+		done
+	done
+done
+
+echo "== COPY FROM (each table's own text form)"
+declare -A c
+for ty in tco2e bigint numeric; do
+	q "COPY bench_$ty TO '$work/files/$ty.txt'"
+	q "DROP TABLE IF EXISTS copy_$ty; CREATE TABLE copy_$ty (LIKE bench_$ty)"
+	c[$ty]=$(time_ms "" "COPY copy_$ty FROM '$work/files/$ty.txt';" "$copy_reps" "TRUNCATE copy_$ty;")
+	echo "COPY $ty: ${c[$ty]} ms ($(stat -c %s "$work/files/$ty.txt") bytes of text)"
+done
+
+echo "== results"
+declare -A o
+own() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a - b}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+for mode in serial parallel; do
+	for agg in 'sum(v)' 'avg(v)'; do
+		for ty in tco2e bigint numeric; do
+			o[$ty]=$(own "${t[$mode,$ty,$agg]}" "${t[$mode,$ty,count(*)]}")
+		done
+		printf '%-8s %-6s own cost ms: tco2e %s, bigint %s, numeric %s; tco2e/bigint %s, tco2e/numeric %s\n' \
+			"$mode" "$agg" "${o[tco2e]}" "${o[bigint]}" "${o[numeric]}" \
+			"$(ratio "${o[tco2e]}" "${o[bigint]}")" "$(ratio "${o[tco2e]}" "${o[numeric]}")"
+	done
+done
+printf 'COPY FROM: tco2e/bigint %s, tco2e/numeric %s\n' \
+	"$(ratio "${c[tco2e]}" "${c[bigint]}")" "$(ratio "${c[tco2e]}" "${c[numeric]}")"
+for ty in tco2e bigint numeric; do
+	q "SELECT 'size $ty: ' || pg_size_pretty(pg_relation_size('bench_$ty')) || ', '
+	        || pg_relation_size('bench_$ty') || ' bytes, '
+	        || (SELECT round(avg(pg_column_size(v)), 2) FROM (SELECT v FROM bench_$ty LIMIT 100000) s)
+	        || ' bytes per value'"
+done
+q "DROP TABLE bench_tco2e, bench_bigint, bench_numeric, copy_tco2e, copy_bigint, copy_numeric"
