@@ -101,8 +101,8 @@ END
 $$;
 
 -- sweep_account(account_no, as_of): write off what is left in the lots of
--- a (locked) account that expired by as_of; returns the thousandths
--- written off.  The caller updates the balance.
+-- a locked account that expired by as_of (the write-offs lower the balance
+-- through expiry_book); returns the thousandths written off.
 CREATE FUNCTION carbon_ledger.sweep_account(p_account pg_catalog.text,
 											p_as_of pg_catalog.timestamptz)
 RETURNS pg_catalog.int8
@@ -112,23 +112,18 @@ AS $$
 DECLARE
 	total		pg_catalog.int8;
 BEGIN
-	WITH left_over AS (
-		SELECT l.lot_id, l.expires_at,
-			   @extschema@.carbon_credit_thousandths(l.credits)
-			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
-						   FROM carbon_ledger.credit_allocation a
-						   WHERE a.lot_id = l.lot_id), 0)
-			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
-						   FROM carbon_ledger.credit_expiry e
-						   WHERE e.lot_id = l.lot_id), 0) AS remaining
-		FROM carbon_ledger.credit_lot l
-		WHERE l.account_no = p_account AND l.expires_at <= p_as_of
-	), written AS (
+	WITH written AS (
 		INSERT INTO carbon_ledger.credit_expiry
 			(lot_id, account_no, credits, expired_at)
-		SELECT lot_id, p_account,
-			   @extschema@.carbon_credit_from_thousandths(remaining::pg_catalog.int8), expires_at
-		FROM left_over WHERE remaining > 0
+		SELECT l.lot_id, p_account,
+			   @extschema@.carbon_credit_from_thousandths(l.remaining),
+			   l.expires_at
+		FROM (SELECT c.lot_id, c.expires_at,
+					 carbon_ledger.lot_remaining(c.lot_id) AS remaining
+			  FROM carbon_ledger.credit_lot c
+			  WHERE c.account_no = p_account AND c.expires_at <= p_as_of) l
+		WHERE l.remaining > 0
+		ORDER BY l.expires_at, l.lot_id
 		RETURNING credits
 	)
 	SELECT coalesce(sum(@extschema@.carbon_credit_thousandths(credits)), 0)
@@ -137,17 +132,73 @@ BEGIN
 END
 $$;
 
--- set_balance(account_no, thousandths): the only writer of
--- account.balance (the account guard refuses writes from top level).
-CREATE FUNCTION carbon_ledger.set_balance(p_account pg_catalog.text,
-										  p_thousandths pg_catalog.int8)
+-- adjust_balance(account_no, thousandths): adds to account.balance; only
+-- ever called from the ledger's triggers (the account guard refuses
+-- balance writes that do not come from a trigger).
+CREATE FUNCTION carbon_ledger.adjust_balance(p_account pg_catalog.text,
+											 p_delta pg_catalog.int8)
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$
 	UPDATE carbon_ledger.account
-	SET balance = @extschema@.carbon_credit_from_thousandths(p_thousandths)
-	WHERE account_no = p_account
+	SET balance = @extschema@.carbon_credit_from_thousandths(
+		@extschema@.carbon_credit_thousandths(balance) OPERATOR(pg_catalog.+) p_delta)
+	WHERE account_no OPERATOR(pg_catalog.=) p_account
+$$;
+
+-- lot_remaining(lot_id): credits left in a lot, in thousandths: earned,
+-- less taken by redemptions (plus given back by reversals), less written
+-- off.
+CREATE FUNCTION carbon_ledger.lot_remaining(p_lot pg_catalog.int8)
+RETURNS pg_catalog.int8
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT (@extschema@.carbon_credit_thousandths(l.credits)
+		   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
+					   FROM carbon_ledger.credit_allocation a
+					   WHERE a.lot_id = l.lot_id), 0)
+		   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
+					   FROM carbon_ledger.credit_expiry e
+					   WHERE e.lot_id = l.lot_id), 0))::pg_catalog.int8
+	FROM carbon_ledger.credit_lot l WHERE l.lot_id = p_lot
+$$;
+
+-- expiry_book: a write-off must be exactly what is left in a lot that has
+-- expired; it lowers the balance.  The sweeps insert such rows; nobody can
+-- write off credits that have not expired.
+CREATE FUNCTION carbon_ledger.expiry_book()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	lot			carbon_ledger.credit_lot;
+	left_over	pg_catalog.int8;
+BEGIN
+	PERFORM 1 FROM carbon_ledger.account a
+	WHERE a.account_no = NEW.account_no FOR UPDATE;
+	SELECT * INTO lot FROM carbon_ledger.credit_lot l
+	WHERE l.lot_id = NEW.lot_id;
+	left_over := carbon_ledger.lot_remaining(NEW.lot_id);
+	IF NOT FOUND OR lot.account_no <> NEW.account_no
+		OR lot.expires_at > pg_catalog.statement_timestamp()
+		OR left_over <= 0
+		OR left_over <> @extschema@.carbon_credit_thousandths(NEW.credits) THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD028',
+			MESSAGE = 'write-off rejected: it must be what is left of an expired lot',
+			DETAIL = format('Lot %s of account "%s" expires at %s with %s credits left; the write-off is %s.',
+							NEW.lot_id, NEW.account_no, lot.expires_at,
+							@extschema@.carbon_credit_from_thousandths(coalesce(left_over, 0)),
+							NEW.credits),
+			HINT = 'Call carbon_ledger.expire_credits() to write off expired credits.';
+	END IF;
+	NEW.expired_at := lot.expires_at;
+	NEW.written_off_at := pg_catalog.statement_timestamp();
+	PERFORM carbon_ledger.adjust_balance(NEW.account_no, - left_over);
+	RETURN NEW;
+END
 $$;
 
 -- account_guard: validates accounts on insert and update: region code in
@@ -174,6 +225,7 @@ BEGIN
 		IF @extschema@.carbon_credit_thousandths(NEW.balance) <>
 			@extschema@.carbon_credit_thousandths(OLD.balance)
 			AND pg_catalog.pg_trigger_depth() < 2 THEN
+			/* balance writes come only from the ledger's own triggers */
 			RAISE EXCEPTION USING ERRCODE = 'LD014',
 				MESSAGE = format('balance of account "%s" is kept by the database',
 								 OLD.account_no),
@@ -228,6 +280,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
+
+CREATE TRIGGER expiry_book
+	BEFORE INSERT ON carbon_ledger.credit_expiry
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.expiry_book();
 
 CREATE TRIGGER account_guard
 	BEFORE INSERT OR UPDATE ON carbon_ledger.account
@@ -315,8 +371,7 @@ BEGIN
 		VALUES (NEW.activity_id, NEW.account_no, NEW.credits, NEW.occurred_at,
 				((NEW.occurred_at AT TIME ZONE prog.time_zone) + prog.credit_lifetime)
 				AT TIME ZONE prog.time_zone);
-		PERFORM carbon_ledger.set_balance(NEW.account_no,
-			@extschema@.carbon_credit_thousandths(acc.balance) + earned);
+		PERFORM carbon_ledger.adjust_balance(NEW.account_no, earned);
 	END IF;
 	RETURN NEW;
 END
@@ -410,9 +465,8 @@ BEGIN
 			   @extschema@.carbon_credit_from_thousandths(- @extschema@.carbon_credit_thousandths(a.credits))
 		FROM carbon_ledger.credit_allocation a
 		WHERE a.redemption_id = NEW.reverses;
-		balance := balance + want
-			- carbon_ledger.sweep_account(NEW.account_no, NEW.redeemed_at);
-		PERFORM carbon_ledger.set_balance(NEW.account_no, balance);
+		PERFORM carbon_ledger.adjust_balance(NEW.account_no, want);
+		PERFORM carbon_ledger.sweep_account(NEW.account_no, NEW.redeemed_at);
 		RETURN NEW;
 	END IF;
 
@@ -420,14 +474,7 @@ BEGIN
 													 NEW.redeemed_at);
 	available := 0;
 	FOR lot IN
-		SELECT l.lot_id,
-			   @extschema@.carbon_credit_thousandths(l.credits)
-			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
-						   FROM carbon_ledger.credit_allocation a
-						   WHERE a.lot_id = l.lot_id), 0)
-			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
-						   FROM carbon_ledger.credit_expiry e
-						   WHERE e.lot_id = l.lot_id), 0) AS remaining
+		SELECT l.lot_id, carbon_ledger.lot_remaining(l.lot_id) AS remaining
 		FROM carbon_ledger.credit_lot l
 		WHERE l.account_no = NEW.account_no
 		  AND l.expires_at > NEW.redeemed_at
@@ -453,7 +500,7 @@ BEGIN
 							@extschema@.carbon_credit_from_thousandths(balance)),
 			HINT = 'Expired credits cannot be redeemed.';
 	END IF;
-	PERFORM carbon_ledger.set_balance(NEW.account_no, balance - want);
+	PERFORM carbon_ledger.adjust_balance(NEW.account_no, - want);
 	RETURN NEW;
 END
 $$;
@@ -477,6 +524,13 @@ DECLARE
 	acc			carbon_ledger.account;
 	gone		pg_catalog.int8;
 BEGIN
+	IF as_of > pg_catalog.statement_timestamp() THEN
+		RAISE EXCEPTION USING ERRCODE = '22023',
+			MESSAGE = 'cannot expire credits as of a time in the future',
+			DETAIL = format('as_of is %s; the current time is %s.',
+							as_of, pg_catalog.statement_timestamp());
+	END IF;
+
 	FOR acc_no IN
 		SELECT DISTINCT l.account_no FROM carbon_ledger.credit_lot l
 		WHERE l.expires_at <= as_of ORDER BY 1
@@ -485,8 +539,6 @@ BEGIN
 		WHERE a.account_no = acc_no FOR UPDATE;
 		gone := carbon_ledger.sweep_account(acc_no, as_of);
 		IF gone > 0 THEN
-			PERFORM carbon_ledger.set_balance(acc_no,
-				@extschema@.carbon_credit_thousandths(acc.balance) - gone);
 			account_no := acc_no;
 			written_off := @extschema@.carbon_credit_from_thousandths(gone);
 			RETURN NEXT;

@@ -9,7 +9,7 @@ RETURNS pg_catalog.numeric
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT CASE WHEN g.issue_date > p_on THEN 0::pg_catalog.numeric
+	SELECT CASE WHEN g.issue_date > p_on THEN 0.00::pg_catalog.numeric
 		   ELSE g.principal - coalesce((
 				SELECT sum(r.amount) FROM carbon_ledger.loan_repayment r
 				WHERE r.loan_no = g.loan_no AND r.repaid_on <= p_on), 0) END
@@ -110,10 +110,10 @@ WITH codes AS (
 		   coalesce(x.grams, 0) AS grams,
 		   coalesce(x.earned, 0) AS earned,
 		   coalesce(r.redeemed, 0) AS redeemed,
-		   coalesce(l.bal, 0) AS bal,
-		   coalesce(l.bal_before, 0) AS bal_before,
+		   coalesce(l.bal, 0.00) AS bal,
+		   coalesce(l.bal_before, 0.00) AS bal_before,
 		   b.total,
-		   coalesce(l.cr_bal, 0) AS cr_bal,
+		   coalesce(l.cr_bal, 0.00) AS cr_bal,
 		   coalesce(l.cr_grams, 0) AS cr_grams
 	FROM prefs p
 	LEFT JOIN acc_sum a USING (pref)

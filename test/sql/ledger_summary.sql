@@ -1,0 +1,124 @@
+-- regional_summary on a small data set computed by hand (see the comments
+-- for each figure), and its independence from the session's TimeZone.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS carbon_ledger;
+RESET client_min_messages;
+\pset format unaligned
+\pset fieldsep ' | '
+
+-- The summary covers the whole database: this test runs in its own one.
+SELECT current_database() AS main_db \gset
+CREATE DATABASE ledger_summary_test;
+\c ledger_summary_test
+SET client_min_messages = warning;
+CREATE EXTENSION carbon_ledger;
+RESET client_min_messages;
+SET TimeZone = 'UTC';
+
+-- 10 credits per tonne; days are Asia/Shanghai days
+INSERT INTO carbon_ledger.programme
+	(programme_id, name, credits_per_tonne, credit_lifetime, time_zone)
+VALUES ('SUM', 'summary test', 10, '3 years', 'Asia/Shanghai');
+
+-- Lhasa (540100): S-1 opened before the quarter, S-2 in it.
+-- Shannan (540500): S-3 opens at 23:30 on the quarter's last local day
+-- (in), S-4 at 00:30 the next local day (out, though still March 31 in
+-- UTC).  Nyingchi (540400): S-5 in the retired code 540422, closed on
+-- 2025-01-15, so not counted at the quarter's end.
+INSERT INTO carbon_ledger.account
+	(account_no, holder_ref, programme_id, region_code, opened_at)
+VALUES ('S-1', 'h1', 'SUM', '540102', '2024-06-01 10:00+08'),
+	   ('S-2', 'h2', 'SUM', '540103', '2025-02-01 10:00+08'),
+	   ('S-3', 'h3', 'SUM', '540502', '2025-03-31 23:30+08'),
+	   ('S-4', 'h4', 'SUM', '540502', '2025-04-01 00:30+08'),
+	   ('S-5', 'h5', 'SUM', '540422', '2020-01-01 10:00+08');
+
+-- Activities in the quarter: Lhasa 0.2 + 0.3 + 1 t (3 activities, 15
+-- credits), Shannan 0.05 t (1 activity, 0.5 credits); the 0.1 t of S-1 at
+-- 23:30 on Dec 31 and S-5's 0.5 t are before it.
+INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
+VALUES ('S-1', 'bus', '100 kg', '2024-12-31 23:30+08', 'sum-a1'),
+	   ('S-1', 'bus', '200 kg', '2025-01-01 00:30+08', 'sum-a2'),
+	   ('S-1', 'bus', '300 kg', '2025-03-31 23:59+08', 'sum-a3'),
+	   ('S-2', 'metro', '1 t', '2025-02-10 08:00+08', 'sum-a4'),
+	   ('S-3', 'walk', '50 kg', '2025-03-31 23:45+08', 'sum-a5'),
+	   ('S-5', 'tree', '500 kg', '2024-12-01 08:00+08', 'sum-a6');
+
+-- Redemptions in the quarter: Lhasa 2 - 2 (reversed) + 3 = 3 credits,
+-- Nyingchi 2; S-1's redemption of Dec 31 is before the quarter.
+INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id, redeemed_at)
+VALUES ('S-1', 1, 'tea', 'sum-r1', '2024-12-31 23:50+08'),
+	   ('S-1', 2, 'rice', 'sum-r2', '2025-02-01 12:00+08'),
+	   ('S-2', 3, 'soap', 'sum-r3', '2025-03-15 12:00+08'),
+	   ('S-5', 2, 'milk', 'sum-r4', '2025-01-10 12:00+08');
+INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id, redeemed_at, reverses)
+SELECT 'S-1', 2, 'rice returned', 'sum-r5', '2025-03-01 12:00+08', redemption_id
+FROM carbon_ledger.redemption WHERE request_id = 'sum-r2';
+UPDATE carbon_ledger.account SET status = 'closed', closed_at = '2025-01-15 12:00+08'
+WHERE account_no = 'S-5';
+
+-- Green loans, balances at 2025-03-31 and a year before (2024-03-31):
+-- L-A Lhasa 1,000,000 issued 2023-06-01, repaid 200,000 (2024-01-10) and
+--     100,000 (2025-02-01): 700,000 now, 800,000 a year before;
+-- L-B Lhasa carbon-reduction 600,000 issued 2024-09-01, project 3,000 t
+--     on 1,800,000: attributed 1,000 t; 600,000 now, 0 before;
+-- L-C Shannan 500,000 issued 2025-04-01: 0 at both dates;
+-- L-D Shannan carbon-reduction 300,000 issued 2024-01-01, repaid in full
+--     on 2025-03-31: 0 now (its 300 t no longer count), 300,000 before.
+INSERT INTO carbon_ledger.green_loan
+	(loan_no, borrower_uscc, region_code, green_category, principal,
+	 issue_date, maturity_date, rate, project_annual_reduction,
+	 project_investment, carbon_reduction_loan, carbon_reduction_field)
+VALUES ('L-A', '91350100M000100Y43', '540102', 'green transport', 1000000,
+		'2023-06-01', '2028-06-01', 3.2, NULL, 2000000, false, NULL),
+	   ('L-B', '91110000600037341L', '540104', 'solar', 600000,
+		'2024-09-01', '2029-09-01', 2.9, '3000 t', 1800000, true, 'clean energy'),
+	   ('L-C', '911100001000128855', '540502', 'hydro', 500000,
+		'2025-04-01', '2030-04-01', 3.0, '100 t', 500000, false, NULL),
+	   ('L-D', '91440300708461136T', '540521', 'heat pumps', 300000,
+		'2024-01-01', '2026-01-01', 2.5, '900 t', 900000, true,
+		'energy saving and environmental protection');
+INSERT INTO carbon_ledger.loan_repayment (loan_no, amount, repaid_on)
+VALUES ('L-A', 200000, '2024-01-10'), ('L-A', 100000, '2025-02-01'),
+	   ('L-D', 300000, '2025-03-31');
+
+-- All loans of the bank: Lhasa 5,200,000 on 2025-03-31 (the 2024 figure
+-- is superseded, the June one is after the period), Shannan 1,000,000.
+INSERT INTO carbon_ledger.loan_book (region_code, as_of, total_loan_balance)
+VALUES ('540100', '2024-12-31', 4000000), ('540100', '2025-03-31', 5200000),
+	   ('540100', '2025-06-30', 9999999), ('540500', '2025-03-31', 1000000);
+
+-- Expected, by hand:
+--   540100: 2 accounts, 1 new, 3 activities, 1.5 t, 15 earned, 3 redeemed,
+--           1,300,000 (800,000 before: +62.5%), share 1.3/5.2 = 25%,
+--           carbon-reduction 600,000 and 1,000 t
+--   540400: 0 accounts, 0 new, 0 activities, 2 redeemed, no loans
+--   540500: 1 account, 1 new, 1 activity, 0.05 t, 0.5 earned, 0 loans now
+--           (300,000 before: -100%), share 0
+--   total:  3, 2, 4, 1.55 t, 15.5, 5, 1,300,000 (1,100,000 before:
+--           +18.18%), share 1.3/6.2 = 20.97%, 600,000 and 1,000 t
+SELECT region_code, region_name, region_name_en, accounts, new_accounts,
+	   activities, reduction, credits_earned, credits_redeemed,
+	   green_loan_balance, green_loan_balance_year_before,
+	   round(green_loan_yoy_growth * 100, 2) AS yoy_pct,
+	   total_loan_balance, round(green_loan_share * 100, 2) AS share_pct,
+	   carbon_reduction_loan_balance, carbon_reduction_attributed
+FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31');
+
+-- the same under another session TimeZone
+SET TimeZone = 'America/Los_Angeles';
+SELECT region_code, accounts, new_accounts, activities, reduction
+FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31');
+RESET TimeZone;
+
+-- an empty period still lists the regions, with zeros
+SELECT region_code, accounts, new_accounts, activities, reduction,
+	   credits_earned, green_loan_balance, green_loan_yoy_growth
+FROM carbon_ledger.regional_summary('2020-01-01', '2020-03-31');
+
+SELECT * FROM carbon_ledger.check_balances();
+
+\c :main_db
+SET client_min_messages = warning;
+DROP DATABASE ledger_summary_test;
