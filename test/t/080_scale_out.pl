@@ -290,18 +290,23 @@ my $national_totals = qq{
 	)
 	SELECT gb2260_prefecture(region_code), sum(accounts), sum(new_accounts),
 		   sum(activities), sum(reduction), sum(credits), sum(redeemed),
-		   sum(loan_balance), sum(cr_balance)
+		   sum(loan_balance)::numeric(20, 2), sum(cr_balance)::numeric(20, 2)
 	FROM by_region
 	GROUP BY 1 ORDER BY 1;
 };
 my $single_totals = q{
 	SELECT region_code, accounts, new_accounts, activities, reduction,
-		   credits_earned, credits_redeemed, green_loan_balance,
-		   carbon_reduction_loan_balance
+		   credits_earned, credits_redeemed,
+		   green_loan_balance::numeric(20, 2),
+		   carbon_reduction_loan_balance::numeric(20, 2)
 	FROM carbon_ledger.regional_summary('2024-01-01', '2025-12-31')
 	WHERE region_code IS NOT NULL
 	ORDER BY 1;
 };
+my $report_plan = $coord->safe_psql('ledger',
+	$national_totals =~ s/\bWITH acc AS/EXPLAIN (VERBOSE, COSTS OFF) WITH acc AS/r);
+is(scalar(() = $report_plan =~ /Relations: Aggregate on \("national"\.(account|activity|redemption|green_loan)_shard_[ab] /g),
+	8, 'the report aggregates accounts, activities, redemptions and loans on the shards');
 my $expected = $single->safe_psql('ledger', $single_totals);
 note("regional totals of the single server:\n$expected");
 is($coord->safe_psql('ledger', $national_totals),
@@ -334,6 +339,7 @@ my $pushdown = q{
 	GROUP BY region_code;
 };
 my $plan = $coord->safe_psql('ledger', $pushdown);
+note("plan on the coordinator:\n$plan");
 my @remote = $plan =~ /Remote SQL: (.*)/g;
 is(scalar(@remote), 2, 'one remote query per shard');
 for my $r (@remote)
@@ -402,6 +408,23 @@ for my $case (@rejected)
 	like($err, qr/ERROR:  $sqlstate: /, "$name: SQLSTATE $sqlstate");
 	like($err, qr/DETAIL:  $detail/, "$name: detail");
 }
+
+# A statement that writes to both shards and fails on one leaves nothing
+# on the other: the remote transactions end with the coordinator's.
+my ($rc) = $coord->psql('ledger',
+	"$earn ('XZ540102001', '540102', 'paperless', '1 kg', '2025-07-01', 'both-1'),
+		   ('XZ540402001', '540402', 'paperless', '0 kg', '2025-07-01', 'both-2')");
+isnt($rc, 0, 'a statement failing on shard_b is rejected');
+is($shard{shard_a}->safe_psql('ledger',
+		"SELECT count(*) FROM carbon_ledger.activity WHERE request_id = 'both-1'"),
+	'0', 'its row for shard_a was rolled back');
+
+# RETURNING gives the client what the shard computed.
+is($coord->safe_psql('ledger',
+		"$earn ('XZ540121005', '540121', 'paperless', '1.5 kg', '2025-07-01 10:00+08', 'ret-1')
+		 RETURNING activity_id > 0, credits, credits_uncapped, booked_at IS NOT NULL"),
+	't|1|1.5|t',
+	'RETURNING through the coordinator: the shard\'s id, capped credits and booking time');
 
 # The balances each shard keeps agree with its ledger rows.
 for my $name (sort keys %shard)
