@@ -426,6 +426,38 @@ is($coord->safe_psql('ledger',
 	't|1|1.5|t',
 	'RETURNING through the coordinator: the shard\'s id, capped credits and booking time');
 
+# Two coordinator sessions redeeming from one account at once: the shard
+# locks the account row, and under the REPEATABLE READ of postgres_fdw's
+# remote transactions the later one fails with 40001 (the client retries,
+# and the retry is refused by the balance rule). Nothing is overdrawn.
+my $balance = $coord->safe_psql('ledger',
+	"SELECT balance FROM national.account WHERE account_no = 'XZ540221003'");
+my $take = sprintf('%.3f', int($balance * 600) / 1000);
+my $s1 = $coord->background_psql('ledger', on_error_stop => 0);
+my $s2 = $coord->background_psql('ledger', on_error_stop => 0);
+$s1->query_safe("BEGIN; $redeem ('XZ540221003', '540221', '$take', 'phone', 'conc-1', '2025-07-01')");
+$s2->query_safe('\set VERBOSITY verbose');
+$s2->query_until(qr/sent/,
+	"\\echo sent\n$redeem ('XZ540221003', '540221', '$take', 'phone', 'conc-2', '2025-07-01');\n\\echo done\n");
+$shard{shard_a}->poll_query_until('ledger',
+	"SELECT count(*) > 0 FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+  or die 'the second redemption never waited for the first';
+$s1->query_safe('COMMIT');
+$s2->query_until(qr/done/, '');
+like($s2->{stderr}, qr/ERROR:  40001: could not serialize access/,
+	'the concurrent redemption fails with 40001 after the first commits');
+my ($retry_out, $retry_err);
+$coord->psql('ledger',
+	"\\set VERBOSITY verbose\n$redeem ('XZ540221003', '540221', '$take', 'phone', 'conc-2', '2025-07-01')",
+	stdout => \$retry_out, stderr => \$retry_err);
+like($retry_err, qr/ERROR:  LD005: /, 'its retry is refused: the credits are gone');
+$s1->quit;
+$s2->quit;
+is($shard{shard_a}->safe_psql('ledger',
+		"SELECT balance = '$balance'::carbon_credit - '$take'::carbon_credit
+		 FROM carbon_ledger.account WHERE account_no = 'XZ540221003'"),
+	't', 'one redemption was booked, once');
+
 # The balances each shard keeps agree with its ledger rows.
 for my $name (sort keys %shard)
 {
