@@ -1,0 +1,115 @@
+-- carbon_ledger install script, part 55: the audit trail's functions.
+--
+-- All are C (src/audit.c, src/audit_chain.c).  Functions that read the HMAC
+-- keys or write the chain run as the extension owner (SECURITY DEFINER) and
+-- are not executable by PUBLIC: grant them to the roles that need them.
+
+CREATE FUNCTION carbon_ledger.audit_trigger()
+	RETURNS trigger
+	LANGUAGE C
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_trigger';
+COMMENT ON FUNCTION carbon_ledger.audit_trigger() IS
+	'Audit trigger: records each row change (and TRUNCATE) in carbon_ledger.audit_log';
+
+CREATE FUNCTION carbon_ledger.audit_enable(regclass)
+	RETURNS void
+	LANGUAGE C STRICT VOLATILE
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_enable';
+COMMENT ON FUNCTION carbon_ledger.audit_enable(regclass) IS
+	'Start auditing a table (recorded in the chain)';
+
+CREATE FUNCTION carbon_ledger.audit_disable(regclass)
+	RETURNS void
+	LANGUAGE C STRICT VOLATILE
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_disable';
+COMMENT ON FUNCTION carbon_ledger.audit_disable(regclass) IS
+	'Stop auditing a table (recorded in the chain)';
+
+CREATE FUNCTION carbon_ledger.audit_seal()
+	RETURNS bigint
+	LANGUAGE C STRICT VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_seal';
+COMMENT ON FUNCTION carbon_ledger.audit_seal() IS
+	'Link every committed, unsealed audit record into the chain; returns the number of records sealed';
+
+CREATE FUNCTION carbon_ledger.audit_verify()
+	RETURNS carbon_ledger.audit_verify_result
+	LANGUAGE C STRICT VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_verify';
+COMMENT ON FUNCTION carbon_ledger.audit_verify() IS
+	'Recompute every record hash, Merkle root and block link of the audit trail';
+
+CREATE FUNCTION carbon_ledger.audit_verify(digest carbon_ledger.audit_chain_digest)
+	RETURNS carbon_ledger.audit_verify_result
+	LANGUAGE C STRICT VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_verify_digest';
+COMMENT ON FUNCTION carbon_ledger.audit_verify(carbon_ledger.audit_chain_digest) IS
+	'Verify the audit trail and that it still extends a digest saved earlier';
+
+CREATE FUNCTION carbon_ledger.audit_digest()
+	RETURNS carbon_ledger.audit_chain_digest
+	LANGUAGE C STRICT VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_digest';
+COMMENT ON FUNCTION carbon_ledger.audit_digest() IS
+	'Head of the audit chain (block number and hash) and the identity of its database';
+
+CREATE FUNCTION carbon_ledger.audit_set_key(key bytea)
+	RETURNS integer
+	LANGUAGE C STRICT VOLATILE
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_set_key';
+COMMENT ON FUNCTION carbon_ledger.audit_set_key(bytea) IS
+	'Superuser only: HMAC-SHA-256 key for the blocks sealed from now on; returns its id';
+
+CREATE FUNCTION carbon_ledger.audit_restore_key(key_id integer, key bytea)
+	RETURNS void
+	LANGUAGE C STRICT VOLATILE
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_restore_key';
+COMMENT ON FUNCTION carbon_ledger.audit_restore_key(integer, bytea) IS
+	'Superuser only: reinstall an HMAC key after pg_restore (keys are never dumped)';
+
+CREATE FUNCTION carbon_ledger.audit_canonical_record(id bigint)
+	RETURNS bytea
+	LANGUAGE C STRICT STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_canonical_record';
+COMMENT ON FUNCTION carbon_ledger.audit_canonical_record(bigint) IS
+	'Canonical bytes of an audit record rebuilt from its columns (its leaf hash is sha256(''\x00'' || these bytes))';
+
+CREATE FUNCTION carbon_ledger.audit_merkle_root(leaves bytea[])
+	RETURNS bytea
+	LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'cl_audit_merkle_root';
+COMMENT ON FUNCTION carbon_ledger.audit_merkle_root(bytea[]) IS
+	'RFC 6962 Merkle Tree Hash (SHA-256) over leaf inputs';
+
+CREATE FUNCTION carbon_ledger.audit_protect()
+	RETURNS trigger
+	LANGUAGE C
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_protect';
+COMMENT ON FUNCTION carbon_ledger.audit_protect() IS
+	'Refuses UPDATE, DELETE and TRUNCATE of the audit trail''s tables';
+
+CREATE FUNCTION carbon_ledger.audit_guard()
+	RETURNS event_trigger
+	LANGUAGE C
+	SET search_path = pg_catalog, pg_temp
+	AS 'MODULE_PATHNAME', 'cl_audit_guard';
+COMMENT ON FUNCTION carbon_ledger.audit_guard() IS
+	'Refuses disabling, renaming or dropping audit triggers outside audit_disable()';
+
+REVOKE ALL ON FUNCTION carbon_ledger.audit_enable(regclass),
+	carbon_ledger.audit_disable(regclass), carbon_ledger.audit_seal(),
+	carbon_ledger.audit_verify(),
+	carbon_ledger.audit_verify(carbon_ledger.audit_chain_digest),
+	carbon_ledger.audit_digest(), carbon_ledger.audit_set_key(bytea),
+	carbon_ledger.audit_restore_key(integer, bytea) FROM PUBLIC;

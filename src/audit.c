@@ -1,0 +1,996 @@
+/*-------------------------------------------------------------------------
+ *
+ * audit.c
+ *	  The audit trail's row trigger, its canonical text of values, the
+ *	  enable and disable functions, and the triggers that protect the trail.
+ *
+ * The trigger turns every audited row change into one record: the row
+ * images as jsonb whose values are canonical text (independent of every
+ * session setting), the leaf hash SHA-256(0x00 || canonical record) of
+ * docs/audit-format.md, and an entry in the pending queue that
+ * audit_seal() (audit_chain.c) later links into the chain.  It touches no
+ * shared state beyond the id sequence, so concurrent writers never wait for
+ * one another.  Both rows go straight into the heap (no SPI, no permission
+ * check): ordinary roles have no privilege on the trail's tables at all.
+ *
+ * src/audit.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/transam.h"
+#include "access/xact.h"
+#include "catalog/indexing.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "commands/sequence.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/bitmapset.h"
+#include "parser/parse_func.h"
+#include "pgtime.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/bytea.h"
+#include "utils/datetime.h"
+#include "utils/float.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/timestamp.h"
+#include "utils/typcache.h"
+#include "utils/xid8.h"
+
+#include "audit.h"
+
+PG_FUNCTION_INFO_V1(cl_audit_trigger);
+PG_FUNCTION_INFO_V1(cl_audit_enable);
+PG_FUNCTION_INFO_V1(cl_audit_disable);
+PG_FUNCTION_INFO_V1(cl_audit_protect);
+PG_FUNCTION_INFO_V1(cl_audit_guard);
+
+/* True while audit_disable() itself drops an audit trigger. */
+bool		cl_audit_in_disable = false;
+
+/* Ordinal of the next record of the current top-level transaction. */
+static FullTransactionId ordinal_fxid = {0};
+static int32 next_ordinal = 0;
+
+/* How a type's values become canonical text. */
+typedef enum CanonKind
+{
+	CANON_OUTPUT,				/* its output function, settings forced */
+	CANON_MONEY,				/* the integer count of minor units */
+	CANON_OID,					/* reg* types: the OID, not a search_path
+								 * dependent name */
+	CANON_ARRAY,				/* elements recursively */
+	CANON_COMPOSITE				/* fields recursively */
+} CanonKind;
+
+typedef struct CanonType
+{
+	Oid			typid;			/* hash key */
+	CanonKind	kind;
+	Oid			base;			/* base type, domains resolved */
+	Oid			elem;			/* array element type */
+	int16		elmlen;
+	bool		elmbyval;
+	char		elmalign;
+	FmgrInfo	out;
+} CanonType;
+
+static HTAB *canon_types = NULL;
+static pg_tz *utc_tz = NULL;
+
+/*
+ * Find (once per backend and type) how a type's values are canonicalised.
+ */
+static CanonType *
+canon_type(Oid typid)
+{
+	CanonType  *ct;
+	bool		found;
+
+	if (canon_types == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(CanonType);
+		ctl.hcxt = TopMemoryContext;
+		canon_types = hash_create("carbon_ledger canonical types", 64, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	ct = hash_search(canon_types, &typid, HASH_ENTER, &found);
+	if (!found)
+	{
+		Oid			base = getBaseType(typid);
+		Oid			outfn;
+		bool		isvarlena;
+
+		ct->base = base;
+		ct->elem = get_element_type(base);
+		if (base == CASHOID)
+			ct->kind = CANON_MONEY;
+		else if (base == REGPROCOID || base == REGPROCEDUREOID ||
+				 base == REGOPEROID || base == REGOPERATOROID ||
+				 base == REGCLASSOID || base == REGTYPEOID ||
+				 base == REGCONFIGOID || base == REGDICTIONARYOID ||
+				 base == REGNAMESPACEOID || base == REGROLEOID ||
+				 base == REGCOLLATIONOID)
+			ct->kind = CANON_OID;
+		else if (OidIsValid(ct->elem))
+		{
+			ct->kind = CANON_ARRAY;
+			get_typlenbyvalalign(ct->elem, &ct->elmlen, &ct->elmbyval,
+								 &ct->elmalign);
+		}
+		else if (get_typtype(base) == TYPTYPE_COMPOSITE)
+			ct->kind = CANON_COMPOSITE;
+		else
+			ct->kind = CANON_OUTPUT;
+		getTypeOutputInfo(base, &outfn, &isvarlena);
+		fmgr_info_cxt(outfn, &ct->out, TopMemoryContext);
+	}
+	return ct;
+}
+
+/*
+ * Force the settings that output functions read (DateStyle, IntervalStyle,
+ * TimeZone, bytea_output, extra_float_digits) to the canonical ones.  The
+ * caller restores them with cl_canon_leave, in a PG_FINALLY block.
+ */
+void
+cl_canon_enter(ClCanonSettings *saved)
+{
+	if (utc_tz == NULL)
+		utc_tz = pg_tzset("UTC");
+	if (utc_tz == NULL)
+		elog(ERROR, "time zone \"UTC\" is not available");
+	saved->date_style = DateStyle;
+	saved->date_order = DateOrder;
+	saved->interval_style = IntervalStyle;
+	saved->bytea_output = bytea_output;
+	saved->extra_float_digits = extra_float_digits;
+	saved->timezone = session_timezone;
+	DateStyle = USE_ISO_DATES;
+	DateOrder = DATEORDER_YMD;
+	IntervalStyle = INTSTYLE_ISO_8601;
+	bytea_output = BYTEA_OUTPUT_HEX;
+	extra_float_digits = 1;
+	session_timezone = utc_tz;
+}
+
+/* Put back the settings saved by cl_canon_enter. */
+void
+cl_canon_leave(const ClCanonSettings *saved)
+{
+	DateStyle = saved->date_style;
+	DateOrder = saved->date_order;
+	IntervalStyle = saved->interval_style;
+	bytea_output = saved->bytea_output;
+	extra_float_digits = saved->extra_float_digits;
+	session_timezone = (pg_tz *) saved->timezone;
+}
+
+/* Append text between double quotes, escaping quotes and backslashes. */
+static void
+append_quoted(StringInfo buf, const char *s)
+{
+	appendStringInfoChar(buf, '"');
+	for (; *s; s++)
+	{
+		if (*s == '"' || *s == '\\')
+			appendStringInfoChar(buf, '\\');
+		appendStringInfoChar(buf, *s);
+	}
+	appendStringInfoChar(buf, '"');
+}
+
+/*
+ * Canonical text of an array: the dimensions as array_out writes them when
+ * a lower bound is not 1, then nested braces; every element is its own
+ * canonical text between double quotes, NULL elements are NULL.
+ */
+static char *
+canon_array(Datum value, CanonType *ct)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(value);
+	int			ndim = ARR_NDIM(arr);
+	int		   *dims = ARR_DIMS(arr);
+	int		   *lbs = ARR_LBOUND(arr);
+	int			nitems = ArrayGetNItems(ndim, dims);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			idx[MAXDIM];
+	StringInfoData buf;
+	bool		need_dims = false;
+
+	initStringInfo(&buf);
+	if (nitems == 0)
+	{
+		appendStringInfoString(&buf, "{}");
+		return buf.data;
+	}
+	for (int d = 0; d < ndim; d++)
+		if (lbs[d] != 1)
+			need_dims = true;
+	if (need_dims)
+	{
+		for (int d = 0; d < ndim; d++)
+			appendStringInfo(&buf, "[%d:%d]", lbs[d], lbs[d] + dims[d] - 1);
+		appendStringInfoChar(&buf, '=');
+	}
+	deconstruct_array(arr, ct->elem, ct->elmlen, ct->elmbyval, ct->elmalign,
+					  &elems, &nulls, &n);
+	for (int d = 0; d < ndim; d++)
+	{
+		idx[d] = 0;
+		appendStringInfoChar(&buf, '{');
+	}
+	for (int i = 0; i < n; i++)
+	{
+		int			d;
+
+		if (i > 0)
+		{
+			/* close the dimensions that just ended, open them again */
+			int			closed = 0;
+
+			for (d = ndim - 1; d >= 0; d--)
+			{
+				idx[d]++;
+				if (idx[d] < dims[d])
+					break;
+				idx[d] = 0;
+				closed++;
+			}
+			for (int c = 0; c < closed; c++)
+				appendStringInfoChar(&buf, '}');
+			appendStringInfoChar(&buf, ',');
+			for (int c = 0; c < closed; c++)
+				appendStringInfoChar(&buf, '{');
+		}
+		if (nulls[i])
+			appendStringInfoString(&buf, "NULL");
+		else
+			append_quoted(&buf, cl_canon_value(elems[i], ct->elem));
+	}
+	for (int d = 0; d < ndim; d++)
+		appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/*
+ * Canonical text of a composite value: fields in attribute order between
+ * parentheses, each its canonical text in double quotes, NULL fields empty.
+ */
+static char *
+canon_composite(Datum value)
+{
+	HeapTupleHeader th = DatumGetHeapTupleHeader(value);
+	TupleDesc	desc;
+	HeapTupleData tuple;
+	Datum	   *values;
+	bool	   *nulls;
+	StringInfoData buf;
+	bool		first = true;
+
+	desc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(th),
+								  HeapTupleHeaderGetTypMod(th));
+	tuple.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = th;
+	values = palloc(desc->natts * sizeof(Datum));
+	nulls = palloc(desc->natts * sizeof(bool));
+	heap_deform_tuple(&tuple, desc, values, nulls);
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '(');
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped)
+			continue;
+		if (!first)
+			appendStringInfoChar(&buf, ',');
+		first = false;
+		if (!nulls[i])
+			append_quoted(&buf, cl_canon_value(values[i], att->atttypid));
+	}
+	appendStringInfoChar(&buf, ')');
+	ReleaseTupleDesc(desc);
+	return buf.data;
+}
+
+/*
+ * Canonical text of a non-null value of any type (docs/audit-format.md,
+ * "Values").  Must run between cl_canon_enter and cl_canon_leave.
+ */
+char *
+cl_canon_value(Datum value, Oid typid)
+{
+	CanonType  *ct = canon_type(typid);
+
+	switch (ct->kind)
+	{
+		case CANON_MONEY:
+			return psprintf(INT64_FORMAT, DatumGetInt64(value));
+		case CANON_OID:
+			return psprintf("%u", DatumGetObjectId(value));
+		case CANON_ARRAY:
+			return canon_array(value, ct);
+		case CANON_COMPOSITE:
+			return canon_composite(value);
+		case CANON_OUTPUT:
+			break;
+	}
+	return OutputFunctionCall(&ct->out, value);
+}
+
+/* Canonical text of a timestamp with time zone (ISO 8601, UTC). */
+char *
+cl_canon_timestamptz(TimestampTz ts)
+{
+	return cl_canon_value(TimestampTzGetDatum(ts), TIMESTAMPTZOID);
+}
+
+/*
+ * The UTF-8 bytes of server-encoded text (the hashed form); no copy when
+ * the server encoding is UTF-8 or SQL_ASCII.
+ */
+const char *
+cl_to_utf8(const char *s, size_t *len)
+{
+	const char *res = s;
+
+	if (GetDatabaseEncoding() != PG_UTF8 &&
+		GetDatabaseEncoding() != PG_SQL_ASCII)
+		res = (const char *) pg_server_to_any(s, (int) strlen(s), PG_UTF8);
+	*len = strlen(res);
+	return res;
+}
+
+/* Sink callback appending to a StringInfo. */
+static void
+stringinfo_write(void *arg, const void *data, size_t len)
+{
+	appendBinaryStringInfo((StringInfo) arg, data, (int) len);
+}
+
+/* A sink that appends to buf. */
+void
+cl_audit_sink_stringinfo(ClSink *sink, StringInfo buf)
+{
+	sink->write = stringinfo_write;
+	sink->arg = buf;
+}
+
+/* Raise the error a core result code stands for. */
+void
+cl_audit_check_rc(int rc)
+{
+	switch (rc)
+	{
+		case CL_AUDIT_OK:
+			return;
+		case CL_AUDIT_ECRYPTO:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("could not compute an audit hash"),
+					 errdetail("OpenSSL could not initialise or run SHA-256.")));
+			break;
+		case CL_AUDIT_EDUPCOL:
+			ereport(ERROR,
+					(errcode(ERRCODE_CL_AUDIT_RECORD),
+					 errmsg("audit row image has two columns with the same name")));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_CL_AUDIT_RECORD),
+					 errmsg("audit record field is too long to serialise")));
+	}
+}
+
+/*
+ * Rebuild a row image from its stored jsonb (an object whose values are
+ * strings or nulls), columns sorted canonically.  Returns false when the
+ * jsonb is not such an object: the record cannot have been written so.
+ */
+bool
+cl_image_from_jsonb(Jsonb *jb, ClAuditImage *img)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	int			n = 0;
+	int			cap;
+
+	if (!JB_ROOT_IS_OBJECT(jb))
+		return false;
+	cap = Max(JB_ROOT_COUNT(jb), 1);
+	img->cols = palloc(cap * sizeof(ClAuditColumn));
+	it = JsonbIteratorInit(&jb->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			if (n >= cap)
+				return false;
+			img->cols[n].name = v.val.string.val;
+			img->cols[n].name_len = v.val.string.len;
+		}
+		else if (tok == WJB_VALUE)
+		{
+			if (v.type == jbvNull)
+			{
+				img->cols[n].value = NULL;
+				img->cols[n].value_len = 0;
+			}
+			else if (v.type == jbvString)
+			{
+				img->cols[n].value = v.val.string.val;
+				img->cols[n].value_len = v.val.string.len;
+			}
+			else
+				return false;
+			n++;
+		}
+	}
+	img->ncols = n;
+	return cl_audit_sort_columns(img->cols, n) == CL_AUDIT_OK;
+}
+
+/* OID of one of the trail's relations in schema carbon_ledger. */
+Oid
+cl_audit_relid(const char *relname, bool missing_ok)
+{
+	Oid			nsp = get_namespace_oid(CL_AUDIT_SCHEMA, true);
+	Oid			relid = InvalidOid;
+
+	if (OidIsValid(nsp))
+		relid = get_relname_relid(relname, nsp);
+	if (!OidIsValid(relid) && !missing_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_NOT_INSTALLED),
+				 errmsg("relation \"%s.%s\" of the audit trail does not exist",
+						CL_AUDIT_SCHEMA, relname),
+				 errhint("Install the extension with CREATE EXTENSION carbon_ledger.")));
+	return relid;
+}
+
+/*
+ * Turn a row into an image: every live column (or only those in cols, when
+ * given), as canonical text, plus the jsonb stored in the log.
+ */
+static Jsonb *
+build_image(Relation rel, HeapTuple tuple, Bitmapset *cols, ClAuditImage *img)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	JsonbParseState *state = NULL;
+	JsonbValue *res;
+	int			n = 0;
+
+	img->cols = palloc(Max(desc->natts, 1) * sizeof(ClAuditColumn));
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		ClAuditColumn *c = &img->cols[n];
+		JsonbValue	k;
+		JsonbValue	v;
+		bool		isnull;
+		Datum		d;
+
+		if (att->attisdropped)
+			continue;
+		if (cols != NULL &&
+			!bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber,
+						   cols))
+			continue;
+		d = heap_getattr(tuple, att->attnum, desc, &isnull);
+		c->name = cl_to_utf8(NameStr(att->attname), &c->name_len);
+		if (isnull)
+		{
+			c->value = NULL;
+			c->value_len = 0;
+			v.type = jbvNull;
+		}
+		else
+		{
+			char	   *text = cl_canon_value(d, att->atttypid);
+
+			c->value = cl_to_utf8(text, &c->value_len);
+			v.type = jbvString;
+			v.val.string.val = text;
+			v.val.string.len = (int) strlen(text);
+		}
+		k.type = jbvString;
+		k.val.string.val = NameStr(att->attname);
+		k.val.string.len = (int) strlen(NameStr(att->attname));
+		pushJsonbValue(&state, WJB_KEY, &k);
+		pushJsonbValue(&state, WJB_VALUE, &v);
+		n++;
+	}
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	img->ncols = n;
+	cl_audit_check_rc(cl_audit_sort_columns(img->cols, n));
+	return JsonbValueToJsonb(res);
+}
+
+/*
+ * Insert a row straight into the heap and indexes of one of the trail's
+ * tables (no executor, no permission check: only this module writes).
+ */
+static void
+insert_row(Oid relid, int natts, Datum *values, bool *nulls)
+{
+	Relation	rel = table_open(relid, RowExclusiveLock);
+
+	if (RelationGetDescr(rel)->natts != natts)
+		elog(ERROR, "relation \"%s\" has %d columns, expected %d",
+			 RelationGetRelationName(rel), RelationGetDescr(rel)->natts, natts);
+	CatalogTupleInsert(rel, heap_form_tuple(RelationGetDescr(rel), values, nulls));
+	table_close(rel, RowExclusiveLock);
+}
+
+/*
+ * Write one audit record: the log row and its pending-queue entry, both
+ * straight into the heap.  Images may be NULL (absent).
+ */
+static void
+write_record(const char *table_name, const char *operation,
+			 ClAuditImage *key, Jsonb *key_jb,
+			 ClAuditImage *old_img, Jsonb *old_jb,
+			 ClAuditImage *new_img, Jsonb *new_jb)
+{
+	Oid			log_relid = cl_audit_relid("audit_log", false);
+	Oid			pending_relid = cl_audit_relid("audit_pending", false);
+	Oid			seq_relid = cl_audit_relid("audit_log_id_seq", false);
+	FullTransactionId fxid = GetTopFullTransactionId();
+	TimestampTz xact_start = GetCurrentTransactionStartTimestamp();
+	TimestampTz stmt_time = GetCurrentStatementStartTimestamp();
+	ClAuditRecord rec;
+	uint8		leaf[CL_HASH_LEN];
+	bytea	   *leaf_bytes;
+	Datum		values[AL_NATTS];
+	bool		nulls[AL_NATTS];
+	Datum		pvalues[AP_NATTS];
+	bool		pnulls[AP_NATTS];
+	char	   *session_name = GetUserNameFromId(GetSessionUserId(), false);
+	char	   *current_name = GetUserNameFromId(GetUserId(), false);
+	size_t		len;
+	ClCanonSettings saved;
+
+	if (!FullTransactionIdEquals(fxid, ordinal_fxid))
+	{
+		ordinal_fxid = fxid;
+		next_ordinal = 0;
+	}
+
+	memset(&rec, 0, sizeof(rec));
+	rec.version = CL_AUDIT_FORMAT_VERSION;
+	rec.id = nextval_internal(seq_relid, false);
+	rec.xid = U64FromFullTransactionId(fxid);
+	rec.ordinal = ++next_ordinal;
+	rec.table_name = cl_to_utf8(table_name, &len);
+	rec.operation = operation;
+	rec.session_user_name = cl_to_utf8(session_name, &len);
+	rec.current_user_name = cl_to_utf8(current_name, &len);
+	cl_canon_enter(&saved);
+	PG_TRY();
+	{
+		rec.xact_start = cl_canon_timestamptz(xact_start);
+		rec.stmt_time = cl_canon_timestamptz(stmt_time);
+	}
+	PG_FINALLY();
+	{
+		cl_canon_leave(&saved);
+	}
+	PG_END_TRY();
+	rec.key = key;
+	rec.old_row = old_img;
+	rec.new_row = new_img;
+	cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
+
+	leaf_bytes = palloc(VARHDRSZ + CL_HASH_LEN);
+	SET_VARSIZE(leaf_bytes, VARHDRSZ + CL_HASH_LEN);
+	memcpy(VARDATA(leaf_bytes), leaf, CL_HASH_LEN);
+
+	memset(nulls, 0, sizeof(nulls));
+	values[AL_ID] = Int64GetDatum(rec.id);
+	values[AL_XID] = FullTransactionIdGetDatum(fxid);
+	values[AL_ORDINAL] = Int32GetDatum(rec.ordinal);
+	values[AL_TABLE] = CStringGetTextDatum(table_name);
+	values[AL_OPERATION] = CStringGetTextDatum(operation);
+	values[AL_KEY] = PointerGetDatum(key_jb);
+	nulls[AL_KEY] = (key_jb == NULL);
+	values[AL_OLD] = PointerGetDatum(old_jb);
+	nulls[AL_OLD] = (old_jb == NULL);
+	values[AL_NEW] = PointerGetDatum(new_jb);
+	nulls[AL_NEW] = (new_jb == NULL);
+	values[AL_SESSION_USER] = CStringGetTextDatum(session_name);
+	values[AL_CURRENT_USER] = CStringGetTextDatum(current_name);
+	values[AL_XACT_START] = TimestampTzGetDatum(xact_start);
+	values[AL_STMT_TIME] = TimestampTzGetDatum(stmt_time);
+	values[AL_VERSION] = Int32GetDatum(CL_AUDIT_FORMAT_VERSION);
+	values[AL_LEAF] = PointerGetDatum(leaf_bytes);
+
+	insert_row(log_relid, AL_NATTS, values, nulls);
+
+	memset(pnulls, 0, sizeof(pnulls));
+	pvalues[0] = FullTransactionIdGetDatum(fxid);
+	pvalues[1] = Int32GetDatum(rec.ordinal);
+	pvalues[2] = Int64GetDatum(rec.id);
+	pvalues[3] = PointerGetDatum(leaf_bytes);
+	insert_row(pending_relid, AP_NATTS, pvalues, pnulls);
+}
+
+/* Schema-qualified, quoted name of a relation. */
+static char *
+qualified_name(Relation rel)
+{
+	return quote_qualified_identifier(
+									  get_namespace_name(RelationGetNamespace(rel)),
+									  RelationGetRelationName(rel));
+}
+
+/* The images of one row change. */
+typedef struct ChangeImages
+{
+	HeapTuple	old_tup;
+	HeapTuple	new_tup;
+	bool		has_key;
+	ClAuditImage key_img;
+	ClAuditImage old_img;
+	ClAuditImage new_img;
+	Jsonb	   *key_jb;
+	Jsonb	   *old_jb;
+	Jsonb	   *new_jb;
+} ChangeImages;
+
+/*
+ * Build the key, old and new images of a change.  Must run between
+ * cl_canon_enter and cl_canon_leave.
+ */
+static void
+build_change_images(Relation rel, ChangeImages *ci)
+{
+	HeapTuple	key_tup = ci->old_tup ? ci->old_tup : ci->new_tup;
+
+	if (key_tup != NULL)
+	{
+		Bitmapset  *key_cols;
+
+		key_cols = RelationGetIndexAttrBitmap(rel,
+											  INDEX_ATTR_BITMAP_IDENTITY_KEY);
+		if (key_cols != NULL)
+		{
+			ci->key_jb = build_image(rel, key_tup, key_cols, &ci->key_img);
+			ci->has_key = true;
+		}
+	}
+	if (ci->old_tup != NULL)
+		ci->old_jb = build_image(rel, ci->old_tup, NULL, &ci->old_img);
+	if (ci->new_tup != NULL)
+		ci->new_jb = build_image(rel, ci->new_tup, NULL, &ci->new_img);
+}
+
+/*
+ * The audit trigger: AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW, and
+ * AFTER TRUNCATE FOR EACH STATEMENT.  Records the change; returns nothing.
+ */
+Datum
+cl_audit_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	TriggerEvent ev;
+	Relation	rel;
+	const char *op;
+	ChangeImages ci;
+	ClCanonSettings saved;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("carbon_ledger.audit_trigger() must be called as a trigger")));
+	ev = td->tg_event;
+	if (!TRIGGER_FIRED_AFTER(ev) ||
+		(TRIGGER_FIRED_BY_TRUNCATE(ev) ? !TRIGGER_FIRED_FOR_STATEMENT(ev)
+		 : !TRIGGER_FIRED_FOR_ROW(ev)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("carbon_ledger.audit_trigger() must fire AFTER each row, or AFTER TRUNCATE for each statement"),
+				 errhint("Attach it with carbon_ledger.audit_enable().")));
+	rel = td->tg_relation;
+
+	memset(&ci, 0, sizeof(ci));
+	if (TRIGGER_FIRED_BY_INSERT(ev))
+	{
+		op = "INSERT";
+		ci.new_tup = td->tg_trigtuple;
+	}
+	else if (TRIGGER_FIRED_BY_UPDATE(ev))
+	{
+		op = "UPDATE";
+		ci.old_tup = td->tg_trigtuple;
+		ci.new_tup = td->tg_newtuple;
+	}
+	else if (TRIGGER_FIRED_BY_DELETE(ev))
+	{
+		op = "DELETE";
+		ci.old_tup = td->tg_trigtuple;
+	}
+	else
+		op = "TRUNCATE";
+
+	cl_canon_enter(&saved);
+	PG_TRY();
+	{
+		build_change_images(rel, &ci);
+	}
+	PG_FINALLY();
+	{
+		cl_canon_leave(&saved);
+	}
+	PG_END_TRY();
+
+	write_record(qualified_name(rel), op,
+				 ci.has_key ? &ci.key_img : NULL, ci.key_jb,
+				 ci.old_tup ? &ci.old_img : NULL, ci.old_jb,
+				 ci.new_tup ? &ci.new_img : NULL, ci.new_jb);
+	return PointerGetDatum(NULL);
+}
+
+/* OID of carbon_ledger.audit_trigger(). */
+static Oid
+audit_trigger_oid(void)
+{
+	List	   *name = list_make2(makeString(CL_AUDIT_SCHEMA),
+								  makeString("audit_trigger"));
+
+	return LookupFuncName(name, 0, NULL, false);
+}
+
+/* Number of audit triggers (row and truncate) on a table. */
+static int
+count_audit_triggers(Oid relid)
+{
+	char	   *sql;
+	bool		isnull;
+
+	sql = psprintf("SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger "
+				   "WHERE tgrelid OPERATOR(pg_catalog.=) %u "
+				   "AND tgfoid OPERATOR(pg_catalog.=) %u",
+				   relid, audit_trigger_oid());
+	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not count the audit triggers");
+	return (int) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+											 SPI_tuptable->tupdesc, 1,
+											 &isnull));
+}
+
+/* Check that a relation can be audited: a plain or partitioned table. */
+static void
+check_auditable(Oid relid)
+{
+	char		kind = get_rel_relkind(relid);
+
+	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table", get_rel_name(relid)),
+				 errdetail("Only tables can be audited.")));
+	if (get_rel_namespace(relid) == get_namespace_oid(CL_AUDIT_SCHEMA, false) &&
+		strncmp(get_rel_name(relid), "audit_", 6) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_CANNOT_AUDIT),
+				 errmsg("table \"%s\" belongs to the audit trail and cannot be audited",
+						get_rel_name(relid)),
+				 errdetail("The audit trail's own tables are protected by the chain itself.")));
+}
+
+/* Record an enable or disable of auditing on a table. */
+static void
+write_admin_record(Oid relid, const char *operation)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	char	   *name = qualified_name(rel);
+
+	table_close(rel, AccessShareLock);
+	write_record(name, operation, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+/*
+ * audit_enable(regclass): attach the audit triggers (ENABLE ALWAYS, so that
+ * they fire under session_replication_role = replica too) and record it.
+ */
+Datum
+cl_audit_enable(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *qname;
+	char	   *sql;
+
+	check_auditable(relid);
+	SPI_connect();
+	if (count_audit_triggers(relid) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_ALREADY_AUDITED),
+				 errmsg("table \"%s\" is already audited", get_rel_name(relid))));
+	qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									   get_rel_name(relid));
+	sql = psprintf("CREATE TRIGGER " CL_AUDIT_TRIGGER_NAME
+				   " AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW"
+				   " EXECUTE FUNCTION carbon_ledger.audit_trigger();"
+				   " CREATE TRIGGER " CL_AUDIT_TRUNC_TRIGGER
+				   " AFTER TRUNCATE ON %s FOR EACH STATEMENT"
+				   " EXECUTE FUNCTION carbon_ledger.audit_trigger();"
+				   " ALTER TABLE %s ENABLE ALWAYS TRIGGER " CL_AUDIT_TRIGGER_NAME ","
+				   " ENABLE ALWAYS TRIGGER " CL_AUDIT_TRUNC_TRIGGER,
+				   qname, qname, qname);
+	if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not attach the audit triggers");
+	SPI_finish();
+	write_admin_record(relid, "AUDIT ENABLE");
+	PG_RETURN_VOID();
+}
+
+/*
+ * audit_disable(regclass): record the end of auditing, then detach the
+ * triggers (the guard lets this function, and only it, drop them).
+ */
+Datum
+cl_audit_disable(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *qname;
+	char	   *sql;
+
+	SPI_connect();
+	if (count_audit_triggers(relid) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_NOT_AUDITED),
+				 errmsg("table \"%s\" is not audited", get_rel_name(relid))));
+	write_admin_record(relid, "AUDIT DISABLE");
+	qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									   get_rel_name(relid));
+	sql = psprintf("DROP TRIGGER " CL_AUDIT_TRIGGER_NAME " ON %s;"
+				   " DROP TRIGGER " CL_AUDIT_TRUNC_TRIGGER " ON %s",
+				   qname, qname);
+	cl_audit_in_disable = true;
+	PG_TRY();
+	{
+		if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+			elog(ERROR, "could not detach the audit triggers");
+	}
+	PG_FINALLY();
+	{
+		cl_audit_in_disable = false;
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * Trigger on the trail's own tables: UPDATE, DELETE and TRUNCATE are
+ * refused, whoever asks.
+ */
+Datum
+cl_audit_protect(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	const char *op = "change";
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("carbon_ledger.audit_protect() must be called as a trigger")));
+	if (TRIGGER_FIRED_BY_UPDATE(td->tg_event))
+		op = "UPDATE";
+	else if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		op = "DELETE";
+	else if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+		op = "TRUNCATE";
+	ereport(ERROR,
+			(errcode(ERRCODE_CL_AUDIT_APPEND_ONLY),
+			 errmsg("%s of \"%s\" is not allowed", op,
+					RelationGetRelationName(td->tg_relation)),
+			 errdetail("The audit trail is append-only."),
+			 errhint("Changes to audited data are new records; sealing is done by carbon_ledger.audit_seal().")));
+	PG_RETURN_NULL();
+}
+
+/*
+ * Event trigger guarding the audit triggers.  At ddl_command_end of ALTER
+ * TABLE and ALTER TRIGGER it refuses any audit or protection trigger left
+ * in another state than ENABLE ALWAYS, or renamed; at sql_drop it refuses
+ * dropping one (which DROP TABLE of an audited table does) unless
+ * audit_disable() or DROP EXTENSION is doing it.
+ */
+Datum
+cl_audit_guard(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *ed;
+	char	   *sql;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("carbon_ledger.audit_guard() must be called as an event trigger")));
+	ed = (EventTriggerData *) fcinfo->context;
+	/* make the command's own catalog changes visible */
+	CommandCounterIncrement();
+	SPI_connect();
+	if (strcmp(ed->event, "sql_drop") == 0)
+	{
+		if (cl_audit_in_disable)
+		{
+			SPI_finish();
+			PG_RETURN_VOID();
+		}
+		sql = "SELECT object_identity FROM pg_catalog.pg_event_trigger_dropped_objects() d "
+			"WHERE d.object_type OPERATOR(pg_catalog.=) 'trigger' "
+			"AND (d.object_identity OPERATOR(pg_catalog.~~) '" CL_AUDIT_TRIGGER_NAME " on %' "
+			"OR d.object_identity OPERATOR(pg_catalog.~~) '" CL_AUDIT_TRUNC_TRIGGER " on %' "
+			"OR d.object_identity OPERATOR(pg_catalog.~~) 'audit\\_%\\_append\\_only on carbon\\_ledger.%') "
+			"AND NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() e "
+			"WHERE e.object_type OPERATOR(pg_catalog.=) 'extension' "
+			"AND e.object_identity OPERATOR(pg_catalog.=) 'carbon_ledger')";
+		if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the dropped objects");
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CL_AUDIT_DROP_GUARD),
+					 errmsg("cannot drop audit trigger %s",
+							SPI_getvalue(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1)),
+					 errdetail("Dropping an audit trigger, or an audited table, would end its audit trail without a record."),
+					 errhint("Call carbon_ledger.audit_disable() on the table first.")));
+	}
+	else
+	{
+		sql = psprintf("SELECT t.tgname::text, t.tgrelid::pg_catalog.regclass::text "
+					   "FROM pg_catalog.pg_trigger t "
+					   "JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid "
+					   "WHERE p.pronamespace OPERATOR(pg_catalog.=) %u "
+					   "AND (t.tgrelid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+					   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass) "
+					   "OR t.oid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+					   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass)) "
+					   "AND p.proname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_trigger', 'audit_protect']) "
+					   "AND (t.tgenabled OPERATOR(pg_catalog.<>) 'A' "
+					   "OR t.tgname !~ '^(carbon_ledger_audit|carbon_ledger_audit_truncate|audit_[a-z_]+_append_only)$')",
+					   get_namespace_oid(CL_AUDIT_SCHEMA, false));
+		/* not read-only: see the catalog as the command left it */
+		if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the audit triggers");
+		if (SPI_processed > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CL_AUDIT_TRIGGER_GUARD),
+					 errmsg("audit trigger \"%s\" on \"%s\" must stay enabled always under its own name",
+							SPI_getvalue(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1),
+							SPI_getvalue(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 2)),
+					 errdetail("Disabling or renaming an audit trigger would let changes go unrecorded."),
+					 errhint("Call carbon_ledger.audit_disable() to stop auditing a table; that is itself recorded.")));
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
+}

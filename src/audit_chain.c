@@ -1,0 +1,1343 @@
+/*-------------------------------------------------------------------------
+ *
+ * audit_chain.c
+ *	  Sealing, verification, digests and HMAC keys of the audit chain.
+ *
+ * audit_seal() takes a short lock on the chain (a lock writers never ask
+ * for), empties the committed part of the pending queue, computes each
+ * transaction's RFC 6962 Merkle root over its records' leaf hashes, and
+ * appends one block that hashes the previous block, the Merkle root of its
+ * transactions, its number and the database identity.  audit_verify()
+ * rebuilds every record's canonical bytes from the stored columns and checks
+ * every leaf, every transaction root, every block root and every link, in
+ * one snapshot.  See docs/audit.md for the design and its guarantees.
+ *
+ * src/audit_chain.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/transam.h"
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "utils/tuplesort.h"
+#include "utils/xid8.h"
+
+#include "audit.h"
+
+PG_FUNCTION_INFO_V1(cl_audit_seal);
+PG_FUNCTION_INFO_V1(cl_audit_verify);
+PG_FUNCTION_INFO_V1(cl_audit_verify_digest);
+PG_FUNCTION_INFO_V1(cl_audit_digest);
+PG_FUNCTION_INFO_V1(cl_audit_set_key);
+PG_FUNCTION_INFO_V1(cl_audit_restore_key);
+PG_FUNCTION_INFO_V1(cl_audit_canonical_record);
+PG_FUNCTION_INFO_V1(cl_audit_merkle_root);
+
+/* Most transactions one block takes, so a long backlog makes many blocks. */
+#define SEAL_BATCH_XACTS	10000
+#define FETCH_ROWS			2000
+#define MIN_KEY_BYTES		32
+
+static const uint8 zero_hash[CL_HASH_LEN] = {0};
+
+/* A pending record as the sealer reads it. */
+typedef struct SealRec
+{
+	uint64		xid;
+	int32		ordinal;
+	int64		id;
+	uint8		leaf[CL_HASH_LEN];
+} SealRec;
+
+/* An HMAC key. */
+typedef struct AuditKey
+{
+	int32		key_id;
+	int64		first_block;
+	bytea	   *key;
+} AuditKey;
+
+/* The result of a verification, filled as it goes. */
+typedef struct VerifyState
+{
+	int64		records;
+	int64		blocks;
+	int64		unsealed;
+	bool		bad;
+	int64		bad_id;			/* 0: none */
+	int64		bad_block;		/* 0: none */
+	char	   *reason;
+	MemoryContext cxt;
+} VerifyState;
+
+/* Read a 32-byte hash out of a bytea datum (false if not 32 bytes). */
+static bool
+datum_hash(Datum d, uint8 *out)
+{
+	bytea	   *b = DatumGetByteaPP(d);
+
+	if (VARSIZE_ANY_EXHDR(b) != CL_HASH_LEN)
+		return false;
+	memcpy(out, VARDATA_ANY(b), CL_HASH_LEN);
+	return true;
+}
+
+/* A bytea datum holding a 32-byte hash. */
+static Datum
+hash_datum(const uint8 *h)
+{
+	bytea	   *b = palloc(VARHDRSZ + CL_HASH_LEN);
+
+	SET_VARSIZE(b, VARHDRSZ + CL_HASH_LEN);
+	memcpy(VARDATA(b), h, CL_HASH_LEN);
+	return PointerGetDatum(b);
+}
+
+/* The system identifier as numeric(20,0) (it does not fit in bigint). */
+static Datum
+sysid_datum(uint64 sysid)
+{
+	return DirectFunctionCall3(numeric_in,
+							   CStringGetDatum(psprintf(UINT64_FORMAT, sysid)),
+							   ObjectIdGetDatum(InvalidOid),
+							   Int32GetDatum(-1));
+}
+
+/* Parse a system identifier out of its numeric text. */
+static uint64
+sysid_from_text(const char *s)
+{
+	return strtou64(s, NULL, 10);
+}
+
+/* Column value of the current SPI row; *isnull set. */
+static Datum
+spi_col(HeapTuple tup, int col, bool *isnull)
+{
+	return SPI_getbinval(tup, SPI_tuptable->tupdesc, col, isnull);
+}
+
+/* Load all HMAC keys, ordered by first block (few rows). */
+static List *
+load_keys(void)
+{
+	List	   *keys = NIL;
+	MemoryContext oldcxt;
+
+	if (SPI_execute("SELECT key_id, first_block, key FROM carbon_ledger.audit_key "
+					"ORDER BY first_block, key_id", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit keys");
+	oldcxt = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt->parent);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		AuditKey   *k = palloc(sizeof(AuditKey));
+		bool		isnull;
+
+		k->key_id = DatumGetInt32(spi_col(SPI_tuptable->vals[i], 1, &isnull));
+		k->first_block = DatumGetInt64(spi_col(SPI_tuptable->vals[i], 2, &isnull));
+		k->key = DatumGetByteaPCopy(spi_col(SPI_tuptable->vals[i], 3, &isnull));
+		keys = lappend(keys, k);
+	}
+	MemoryContextSwitchTo(oldcxt);
+	return keys;
+}
+
+/* The key blocks from block_no on must use (NULL: unkeyed). */
+static AuditKey *
+key_for_block(List *keys, int64 block_no)
+{
+	AuditKey   *res = NULL;
+	ListCell   *lc;
+
+	foreach(lc, keys)
+	{
+		AuditKey   *k = lfirst(lc);
+
+		if (k->first_block <= block_no)
+			res = k;
+	}
+	return res;
+}
+
+/* A key by id (NULL if not installed). */
+static AuditKey *
+key_by_id(List *keys, int32 key_id)
+{
+	ListCell   *lc;
+
+	foreach(lc, keys)
+	{
+		AuditKey   *k = lfirst(lc);
+
+		if (k->key_id == key_id)
+			return k;
+	}
+	return NULL;
+}
+
+/* Fill in this database's identity in a block header. */
+static void
+set_identity(ClAuditBlock *blk)
+{
+	blk->system_identifier = GetSystemIdentifier();
+	blk->database_oid = MyDatabaseId;
+}
+
+/* Order pending records by transaction, then ordinal. */
+static int
+sealrec_cmp(const void *a, const void *b)
+{
+	const SealRec *x = a;
+	const SealRec *y = b;
+
+	if (x->xid != y->xid)
+		return x->xid < y->xid ? -1 : 1;
+	if (x->ordinal != y->ordinal)
+		return x->ordinal < y->ordinal ? -1 : 1;
+	return 0;
+}
+
+/* Read the chain head (block 0 and the zero hash when empty). */
+static int64
+read_head(uint8 *hash)
+{
+	bool		isnull;
+
+	if (SPI_execute("SELECT block_no, block_hash FROM carbon_ledger.audit_block "
+					"ORDER BY block_no DESC LIMIT 1", true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit chain head");
+	if (SPI_processed == 0)
+	{
+		memcpy(hash, zero_hash, CL_HASH_LEN);
+		return 0;
+	}
+	if (!datum_hash(spi_col(SPI_tuptable->vals[0], 2, &isnull), hash))
+		memcpy(hash, zero_hash, CL_HASH_LEN);
+	return DatumGetInt64(spi_col(SPI_tuptable->vals[0], 1, &isnull));
+}
+
+/*
+ * Seal one block out of the committed pending records (at most
+ * SEAL_BATCH_XACTS transactions).  Returns the number of records sealed.
+ */
+static int64
+seal_one_block(List *keys)
+{
+	FullTransactionId own = GetTopFullTransactionIdIfAny();
+	Oid			argtypes[1] = {XID8OID};
+	Datum		args[1];
+	uint64		n;
+	SealRec    *recs;
+	int			nxacts = 0;
+	uint8	   *xact_leaves;
+	uint8	   *scratch;
+	Datum	   *xids,
+			   *counts,
+			   *roots,
+			   *positions;
+	ClAuditBlock blk;
+	uint8		block_hash[CL_HASH_LEN];
+	AuditKey   *key;
+	Oid			bargtypes[11] = {INT8OID, BYTEAOID, BYTEAOID, INT8OID, INT8OID,
+		NUMERICOID, OIDOID, TEXTOID, INT4OID, INT4OID, BYTEAOID};
+	Datum		bargs[11];
+	char		bnulls[12];
+	Oid			xargtypes[5] = {INT8OID, INT4ARRAYOID, XID8ARRAYOID,
+		INT8ARRAYOID, BYTEAARRAYOID};
+	Datum		xargs[5];
+
+	/* the own transaction is still open: its records wait for its commit */
+	args[0] = FullTransactionIdGetDatum(own);
+	if (SPI_execute_with_args("WITH x AS (SELECT DISTINCT xid FROM carbon_ledger.audit_pending "
+							  "WHERE xid OPERATOR(pg_catalog.<>) $1 ORDER BY xid LIMIT "
+							  CppAsString2(SEAL_BATCH_XACTS) ") "
+							  "DELETE FROM carbon_ledger.audit_pending p USING x "
+							  "WHERE p.xid OPERATOR(pg_catalog.=) x.xid "
+							  "RETURNING p.xid, p.ordinal, p.id, p.leaf_hash",
+							  1, argtypes, args, NULL, false, 0)
+		!= SPI_OK_DELETE_RETURNING)
+		elog(ERROR, "could not read the pending audit records");
+	n = SPI_processed;
+	if (n == 0)
+		return 0;
+
+	recs = palloc_extended(n * sizeof(SealRec), MCXT_ALLOC_HUGE);
+	for (uint64 i = 0; i < n; i++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[i];
+		bool		isnull;
+
+		recs[i].xid = U64FromFullTransactionId(DatumGetFullTransactionId(spi_col(t, 1, &isnull)));
+		recs[i].ordinal = DatumGetInt32(spi_col(t, 2, &isnull));
+		recs[i].id = DatumGetInt64(spi_col(t, 3, &isnull));
+		if (!datum_hash(spi_col(t, 4, &isnull), recs[i].leaf))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("pending audit record %lld has a malformed leaf hash",
+							(long long) recs[i].id)));
+	}
+	SPI_freetuptable(SPI_tuptable);
+	qsort(recs, n, sizeof(SealRec), sealrec_cmp);
+
+	for (uint64 i = 0; i < n; i++)
+		if (i == 0 || recs[i].xid != recs[i - 1].xid)
+			nxacts++;
+	xact_leaves = palloc_extended((Size) nxacts * CL_HASH_LEN, MCXT_ALLOC_HUGE);
+	scratch = palloc_extended(n * CL_HASH_LEN, MCXT_ALLOC_HUGE);
+	xids = palloc(nxacts * sizeof(Datum));
+	counts = palloc(nxacts * sizeof(Datum));
+	roots = palloc(nxacts * sizeof(Datum));
+	positions = palloc(nxacts * sizeof(Datum));
+
+	for (uint64 i = 0, x = 0; i < n; x++)
+	{
+		uint64		j = i;
+		uint8		root[CL_HASH_LEN];
+
+		while (j < n && recs[j].xid == recs[i].xid)
+		{
+			memcpy(scratch + (j - i) * CL_HASH_LEN, recs[j].leaf, CL_HASH_LEN);
+			j++;
+		}
+		cl_audit_check_rc(cl_merkle_root(scratch, j - i, root));
+		cl_audit_check_rc(cl_audit_txn_leaf(recs[i].xid, (int64) (j - i), root,
+											xact_leaves + x * CL_HASH_LEN));
+		xids[x] = FullTransactionIdGetDatum(FullTransactionIdFromU64(recs[i].xid));
+		counts[x] = Int64GetDatum((int64) (j - i));
+		roots[x] = hash_datum(root);
+		positions[x] = Int32GetDatum((int32) x);
+		CHECK_FOR_INTERRUPTS();
+		i = j;
+	}
+
+	memset(&blk, 0, sizeof(blk));
+	blk.version = CL_AUDIT_FORMAT_VERSION;
+	blk.block_no = read_head(blk.prev_hash) + 1;
+	cl_audit_check_rc(cl_merkle_root(xact_leaves, nxacts, blk.merkle_root));
+	blk.n_transactions = nxacts;
+	blk.n_records = (int64) n;
+	set_identity(&blk);
+	key = key_for_block(keys, blk.block_no);
+	blk.key_id = key ? key->key_id : 0;
+	cl_audit_check_rc(cl_audit_block_hash(&blk,
+										  key ? (uint8 *) VARDATA_ANY(key->key) : NULL,
+										  key ? VARSIZE_ANY_EXHDR(key->key) : 0,
+										  block_hash));
+
+	memset(bnulls, ' ', sizeof(bnulls));
+	bnulls[11] = '\0';
+	bargs[0] = Int64GetDatum(blk.block_no);
+	bargs[1] = hash_datum(blk.prev_hash);
+	bargs[2] = hash_datum(blk.merkle_root);
+	bargs[3] = Int64GetDatum(blk.n_transactions);
+	bargs[4] = Int64GetDatum(blk.n_records);
+	bargs[5] = sysid_datum(blk.system_identifier);
+	bargs[6] = ObjectIdGetDatum(blk.database_oid);
+	bargs[7] = CStringGetTextDatum(get_database_name(MyDatabaseId));
+	bargs[8] = Int32GetDatum(blk.key_id);
+	if (key == NULL)
+		bnulls[8] = 'n';
+	bargs[9] = Int32GetDatum(CL_AUDIT_FORMAT_VERSION);
+	bargs[10] = hash_datum(block_hash);
+	if (SPI_execute_with_args("INSERT INTO carbon_ledger.audit_block VALUES "
+							  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+							  "pg_catalog.statement_timestamp())",
+							  11, bargtypes, bargs, bnulls, false, 0)
+		!= SPI_OK_INSERT)
+		elog(ERROR, "could not append the audit block");
+
+	xargs[0] = Int64GetDatum(blk.block_no);
+	xargs[1] = PointerGetDatum(construct_array(positions, nxacts, INT4OID, 4,
+											   true, TYPALIGN_INT));
+	xargs[2] = PointerGetDatum(construct_array(xids, nxacts, XID8OID, 8,
+											   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	xargs[3] = PointerGetDatum(construct_array(counts, nxacts, INT8OID, 8,
+											   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	xargs[4] = PointerGetDatum(construct_array(roots, nxacts, BYTEAOID, -1,
+											   false, TYPALIGN_INT));
+	if (SPI_execute_with_args("INSERT INTO carbon_ledger.audit_block_xact "
+							  "SELECT $1, u.p, u.x, u.n, u.r FROM "
+							  "ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), "
+							  "pg_catalog.unnest($4), pg_catalog.unnest($5)) AS u(p, x, n, r)",
+							  5, xargtypes, xargs, NULL, false, 0)
+		!= SPI_OK_INSERT)
+		elog(ERROR, "could not append the transactions of the audit block");
+	return (int64) n;
+}
+
+/*
+ * audit_seal(): link every committed, unsealed record into the chain.
+ * Returns the number of records sealed.
+ */
+Datum
+cl_audit_seal(PG_FUNCTION_ARGS)
+{
+	int64		total = 0;
+	int64		n;
+	List	   *keys;
+
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_SEAL_ISOLATION),
+				 errmsg("carbon_ledger.audit_seal() must run at the READ COMMITTED isolation level"),
+				 errdetail("Sealing must see every transaction committed before it takes the chain lock.")));
+	SPI_connect();
+	if (SPI_execute("LOCK TABLE carbon_ledger.audit_block IN SHARE ROW EXCLUSIVE MODE",
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not lock the audit chain");
+	keys = load_keys();
+	while ((n = seal_one_block(keys)) > 0)
+	{
+		total += n;
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_finish();
+	PG_RETURN_INT64(total);
+}
+
+/* Remember the first problem found. */
+static void
+note_bad(VerifyState *vs, int64 id, int64 block_no, const char *fmt,...)
+{
+	va_list		ap;
+	MemoryContext oldcxt;
+	char		buf[1024];
+
+	if (vs->bad)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	oldcxt = MemoryContextSwitchTo(vs->cxt);
+	vs->bad = true;
+	vs->bad_id = id;
+	vs->bad_block = block_no;
+	vs->reason = pstrdup(buf);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/* Text of a text column as UTF-8 (NULL for SQL NULL). */
+static const char *
+text_col(HeapTuple t, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(t, desc, col, &isnull);
+	size_t		len;
+
+	if (isnull)
+		return NULL;
+	return cl_to_utf8(TextDatumGetCString(d), &len);
+}
+
+/*
+ * Rebuild a record from a row of carbon_ledger.audit_log (columns in table
+ * order).  Returns false when a stored image is not one the trigger writes.
+ * Runs between cl_canon_enter and cl_canon_leave.
+ */
+static bool
+record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
+				ClAuditImage *imgs)
+{
+	bool		isnull;
+	Datum		d;
+	const ClAuditImage **slots[3];
+
+	memset(rec, 0, sizeof(*rec));
+	rec->id = DatumGetInt64(SPI_getbinval(t, desc, AL_ID + 1, &isnull));
+	rec->xid = U64FromFullTransactionId(DatumGetFullTransactionId(SPI_getbinval(t, desc, AL_XID + 1, &isnull)));
+	rec->ordinal = DatumGetInt32(SPI_getbinval(t, desc, AL_ORDINAL + 1, &isnull));
+	rec->table_name = text_col(t, desc, AL_TABLE + 1);
+	rec->operation = text_col(t, desc, AL_OPERATION + 1);
+	rec->session_user_name = text_col(t, desc, AL_SESSION_USER + 1);
+	rec->current_user_name = text_col(t, desc, AL_CURRENT_USER + 1);
+	d = SPI_getbinval(t, desc, AL_XACT_START + 1, &isnull);
+	rec->xact_start = isnull ? NULL : cl_canon_timestamptz(DatumGetTimestampTz(d));
+	d = SPI_getbinval(t, desc, AL_STMT_TIME + 1, &isnull);
+	rec->stmt_time = isnull ? NULL : cl_canon_timestamptz(DatumGetTimestampTz(d));
+	rec->version = DatumGetInt32(SPI_getbinval(t, desc, AL_VERSION + 1, &isnull));
+	slots[0] = &rec->key;
+	slots[1] = &rec->old_row;
+	slots[2] = &rec->new_row;
+	for (int i = 0; i < 3; i++)
+	{
+		d = SPI_getbinval(t, desc, AL_KEY + 1 + i, &isnull);
+		if (isnull)
+			continue;
+		if (!cl_image_from_jsonb(DatumGetJsonbP(d), &imgs[i]))
+			return false;
+		*slots[i] = &imgs[i];
+	}
+	return rec->version == CL_AUDIT_FORMAT_VERSION;
+}
+
+#define AUDIT_LOG_COLUMNS \
+	"id, xid, ordinal, table_name, operation, row_key, old_row, new_row, " \
+	"session_user_name, current_user_name, xact_start, stmt_time, " \
+	"format_version, leaf_hash"
+
+/*
+ * Pass 1: recompute every record's leaf hash from its stored columns, and
+ * feed (xid, ordinal, id, leaf) to a sort by transaction.
+ */
+static void
+verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
+{
+	Portal		portal;
+	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext,
+												 "audit verify rows",
+												 ALLOCSET_DEFAULT_SIZES);
+	ClCanonSettings saved;
+
+	portal = SPI_cursor_open_with_args(NULL,
+									   "SELECT " AUDIT_LOG_COLUMNS
+									   " FROM carbon_ledger.audit_log ORDER BY id",
+									   0, NULL, NULL, NULL, true, 0);
+	cl_canon_enter(&saved);
+	PG_TRY();
+	{
+		for (;;)
+		{
+			SPI_cursor_fetch(portal, true, FETCH_ROWS);
+			if (SPI_processed == 0)
+				break;
+			for (uint64 i = 0; i < SPI_processed; i++)
+			{
+				HeapTuple	t = SPI_tuptable->vals[i];
+				TupleDesc	desc = SPI_tuptable->tupdesc;
+				ClAuditRecord rec;
+				ClAuditImage imgs[3];
+				uint8		leaf[CL_HASH_LEN];
+				uint8		stored[CL_HASH_LEN];
+				bool		isnull;
+				MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+				bool		ok;
+
+				CHECK_FOR_INTERRUPTS();
+				ok = record_from_row(t, desc, &rec, imgs);
+				if (ok)
+					cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
+				else
+					memset(leaf, 0, CL_HASH_LEN);
+				if (!datum_hash(SPI_getbinval(t, desc, AL_LEAF + 1, &isnull),
+								stored) ||
+					!ok || memcmp(leaf, stored, CL_HASH_LEN) != 0)
+					note_bad(vs, rec.id, 0,
+							 "hash mismatch: record %lld does not match its leaf hash",
+							 (long long) rec.id);
+				MemoryContextSwitchTo(oldcxt);
+
+				ExecClearTuple(slot);
+				slot->tts_values[0] = Int64GetDatum((int64) rec.xid);
+				slot->tts_values[1] = Int32GetDatum(rec.ordinal);
+				slot->tts_values[2] = Int64GetDatum(rec.id);
+				slot->tts_values[3] = hash_datum(leaf);
+				memset(slot->tts_isnull, 0, 4 * sizeof(bool));
+				ExecStoreVirtualTuple(slot);
+				tuplesort_puttupleslot(sort, slot);
+				pfree(DatumGetPointer(slot->tts_values[3]));
+				MemoryContextReset(rowcxt);
+				vs->records++;
+			}
+			SPI_freetuptable(SPI_tuptable);
+		}
+	}
+	PG_FINALLY();
+	{
+		cl_canon_leave(&saved);
+	}
+	PG_END_TRY();
+	SPI_cursor_close(portal);
+	MemoryContextDelete(rowcxt);
+}
+
+/* One row of audit_block_xact, read in order through a cursor. */
+typedef struct XactRow
+{
+	bool		valid;
+	uint64		xid;
+	int64		block_no;
+	int32		position;
+	int64		n_records;
+	uint8		root[CL_HASH_LEN];
+	bool		root_ok;
+} XactRow;
+
+/* Cursor over audit_block_xact with a one-batch buffer. */
+typedef struct XactCursor
+{
+	Portal		portal;
+	SPITupleTable *tab;
+	uint64		n;
+	uint64		pos;
+} XactCursor;
+
+/* Next row of an audit_block_xact cursor (columns: xid, block_no,
+ * position, n_records, merkle_root). */
+static void
+xact_next(XactCursor *c, XactRow *row)
+{
+	HeapTuple	t;
+	bool		isnull;
+
+	if (c->pos >= c->n)
+	{
+		if (c->tab)
+			SPI_freetuptable(c->tab);
+		SPI_cursor_fetch(c->portal, true, FETCH_ROWS);
+		c->tab = SPI_tuptable;
+		c->n = SPI_processed;
+		c->pos = 0;
+		if (c->n == 0)
+		{
+			row->valid = false;
+			return;
+		}
+	}
+	t = c->tab->vals[c->pos++];
+	row->valid = true;
+	row->xid = U64FromFullTransactionId(DatumGetFullTransactionId(SPI_getbinval(t, c->tab->tupdesc, 1, &isnull)));
+	row->block_no = DatumGetInt64(SPI_getbinval(t, c->tab->tupdesc, 2, &isnull));
+	row->position = DatumGetInt32(SPI_getbinval(t, c->tab->tupdesc, 3, &isnull));
+	row->n_records = DatumGetInt64(SPI_getbinval(t, c->tab->tupdesc, 4, &isnull));
+	row->root_ok = datum_hash(SPI_getbinval(t, c->tab->tupdesc, 5, &isnull), row->root);
+}
+
+/* Open a cursor over audit_block_xact in the given order. */
+static void
+xact_open(XactCursor *c, const char *order)
+{
+	c->portal = SPI_cursor_open_with_args(NULL,
+										  psprintf("SELECT xid, block_no, position, n_records, merkle_root "
+												   "FROM carbon_ledger.audit_block_xact ORDER BY %s", order),
+										  0, NULL, NULL, NULL, true, 0);
+	c->tab = NULL;
+	c->n = 0;
+	c->pos = 0;
+}
+
+/* Close such a cursor. */
+static void
+xact_close(XactCursor *c)
+{
+	if (c->tab)
+		SPI_freetuptable(c->tab);
+	SPI_cursor_close(c->portal);
+}
+
+/*
+ * Pass 2: walk the records sorted by transaction alongside the sealed
+ * transactions sorted the same way; every sealed transaction must have
+ * exactly its records, in order, with the Merkle root the block holds;
+ * every other record must be waiting in the pending queue.
+ */
+static void
+verify_transactions(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
+{
+	HTAB	   *pending;
+	HASHCTL		ctl;
+	XactCursor	cur;
+	XactRow		bx;
+	bool		have_rec;
+	Size		cap = 1024;
+	uint8	   *leaves = palloc(cap * CL_HASH_LEN);
+
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(uint64);
+	ctl.hcxt = CurrentMemoryContext;
+	pending = hash_create("audit pending xids", 256, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	if (SPI_execute("SELECT DISTINCT xid FROM carbon_ledger.audit_pending",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the pending audit records");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		uint64		x = U64FromFullTransactionId(DatumGetFullTransactionId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)));
+
+		hash_search(pending, &x, HASH_ENTER, NULL);
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	xact_open(&cur, "xid");
+	xact_next(&cur, &bx);
+	have_rec = tuplesort_gettupleslot(sort, true, false, slot, NULL);
+	while (have_rec || bx.valid)
+	{
+		uint64		xid;
+		int64		first_id;
+		int64		next_xid = 0;
+		int64		prev_id;
+		int32		prev_ord;
+		Size		n = 0;
+		bool		ordered = true;
+
+		CHECK_FOR_INTERRUPTS();
+		if (have_rec)
+		{
+			slot_getallattrs(slot);
+			next_xid = DatumGetInt64(slot->tts_values[0]);
+		}
+		if (!have_rec || (bx.valid && bx.xid < (uint64) next_xid))
+		{
+			note_bad(vs, 0, bx.block_no,
+					 "missing record: all %lld records of transaction %llu in block %lld are missing",
+					 (long long) bx.n_records, (unsigned long long) bx.xid,
+					 (long long) bx.block_no);
+			xact_next(&cur, &bx);
+			continue;
+		}
+
+		/* gather one transaction's records */
+		slot_getallattrs(slot);
+		xid = (uint64) DatumGetInt64(slot->tts_values[0]);
+		first_id = DatumGetInt64(slot->tts_values[2]);
+		prev_id = -1;
+		prev_ord = -1;
+		while (have_rec)
+		{
+			slot_getallattrs(slot);
+			if ((uint64) DatumGetInt64(slot->tts_values[0]) != xid)
+				break;
+			if (n >= cap)
+			{
+				cap *= 2;
+				leaves = repalloc_huge(leaves, cap * CL_HASH_LEN);
+			}
+			datum_hash(slot->tts_values[3], leaves + n * CL_HASH_LEN);
+			if (DatumGetInt32(slot->tts_values[1]) <= prev_ord ||
+				DatumGetInt64(slot->tts_values[2]) <= prev_id)
+			{
+				if (ordered)
+					note_bad(vs, DatumGetInt64(slot->tts_values[2]), 0,
+							 "reordered record: record %lld is out of order in transaction %llu",
+							 (long long) DatumGetInt64(slot->tts_values[2]),
+							 (unsigned long long) xid);
+				ordered = false;
+			}
+			prev_ord = DatumGetInt32(slot->tts_values[1]);
+			prev_id = DatumGetInt64(slot->tts_values[2]);
+			n++;
+			have_rec = tuplesort_gettupleslot(sort, true, false, slot, NULL);
+		}
+
+		if (bx.valid && bx.xid == xid)
+		{
+			uint8		root[CL_HASH_LEN];
+
+			if ((int64) n < bx.n_records)
+				note_bad(vs, first_id, bx.block_no,
+						 "missing record: transaction %llu has %zu of the %lld records sealed in block %lld",
+						 (unsigned long long) xid, n, (long long) bx.n_records,
+						 (long long) bx.block_no);
+			else if ((int64) n > bx.n_records)
+				note_bad(vs, first_id, bx.block_no,
+						 "inserted record: transaction %llu has %zu records, block %lld sealed %lld",
+						 (unsigned long long) xid, n, (long long) bx.block_no,
+						 (long long) bx.n_records);
+			cl_audit_check_rc(cl_merkle_root(leaves, n, root));
+			if (!bx.root_ok || memcmp(root, bx.root, CL_HASH_LEN) != 0)
+				note_bad(vs, first_id, bx.block_no,
+						 "hash mismatch: the records of transaction %llu do not match its Merkle root in block %lld",
+						 (unsigned long long) xid, (long long) bx.block_no);
+			xact_next(&cur, &bx);
+		}
+		else if (hash_search(pending, &xid, HASH_FIND, NULL) != NULL)
+			vs->unsealed += n;
+		else
+			note_bad(vs, first_id, 0,
+					 "inserted record: record %lld belongs to transaction %llu, which is neither sealed nor pending",
+					 (long long) first_id, (unsigned long long) xid);
+	}
+	xact_close(&cur);
+	hash_destroy(pending);
+	pfree(leaves);
+}
+
+/*
+ * Pass 3: every block in number order: its transactions' Merkle root, its
+ * link to the previous block, its hash (or HMAC).
+ */
+static void
+verify_blocks(VerifyState *vs, List *keys)
+{
+	Portal		portal;
+	XactCursor	cur;
+	XactRow		bx;
+	int64		expect = 1;
+	uint8		prev[CL_HASH_LEN];
+	Size		cap = 1024;
+	uint8	   *leaves = palloc(cap * CL_HASH_LEN);
+
+	memcpy(prev, zero_hash, CL_HASH_LEN);
+	xact_open(&cur, "block_no, position");
+	xact_next(&cur, &bx);
+	portal = SPI_cursor_open_with_args(NULL,
+									   "SELECT block_no, prev_hash, merkle_root, n_transactions, n_records, "
+									   "system_identifier::text, database_oid, key_id, format_version, block_hash "
+									   "FROM carbon_ledger.audit_block ORDER BY block_no",
+									   0, NULL, NULL, NULL, true, 0);
+	for (;;)
+	{
+		SPITupleTable *tab;
+
+		SPI_cursor_fetch(portal, true, 100);
+		if (SPI_processed == 0)
+			break;
+		tab = SPI_tuptable;
+		for (uint64 i = 0; i < tab->numvals; i++)
+		{
+			HeapTuple	t = tab->vals[i];
+			TupleDesc	desc = tab->tupdesc;
+			ClAuditBlock blk;
+			bool		isnull;
+			bool		key_null;
+			uint8		stored_hash[CL_HASH_LEN];
+			uint8		root[CL_HASH_LEN];
+			uint8		hash[CL_HASH_LEN];
+			uint8		stored_root[CL_HASH_LEN];
+			Size		n = 0;
+			int64		nrec = 0;
+			AuditKey   *want;
+			AuditKey   *have = NULL;
+
+			CHECK_FOR_INTERRUPTS();
+			memset(&blk, 0, sizeof(blk));
+			blk.version = DatumGetInt32(SPI_getbinval(t, desc, 9, &isnull));
+			blk.block_no = DatumGetInt64(SPI_getbinval(t, desc, 1, &isnull));
+			if (!datum_hash(SPI_getbinval(t, desc, 2, &isnull), blk.prev_hash))
+				memset(blk.prev_hash, 0xff, CL_HASH_LEN);
+			if (!datum_hash(SPI_getbinval(t, desc, 3, &isnull), stored_root))
+				memset(stored_root, 0xff, CL_HASH_LEN);
+			blk.n_transactions = DatumGetInt64(SPI_getbinval(t, desc, 4, &isnull));
+			blk.n_records = DatumGetInt64(SPI_getbinval(t, desc, 5, &isnull));
+			blk.system_identifier = sysid_from_text(TextDatumGetCString(SPI_getbinval(t, desc, 6, &isnull)));
+			blk.database_oid = DatumGetObjectId(SPI_getbinval(t, desc, 7, &isnull));
+			blk.key_id = DatumGetInt32(SPI_getbinval(t, desc, 8, &key_null));
+			if (key_null)
+				blk.key_id = 0;
+			if (!datum_hash(SPI_getbinval(t, desc, 10, &isnull), stored_hash))
+				memset(stored_hash, 0xff, CL_HASH_LEN);
+			vs->blocks++;
+
+			if (blk.block_no != expect)
+				note_bad(vs, 0, blk.block_no,
+						 "broken link: block %lld follows block %lld",
+						 (long long) blk.block_no, (long long) (expect - 1));
+			if (memcmp(blk.prev_hash, prev, CL_HASH_LEN) != 0)
+				note_bad(vs, 0, blk.block_no,
+						 "broken link: block %lld does not hash the block before it",
+						 (long long) blk.block_no);
+
+			/* the block's transactions, in position order */
+			while (bx.valid && bx.block_no < blk.block_no)
+			{
+				note_bad(vs, 0, bx.block_no,
+						 "broken link: transaction %llu belongs to block %lld, which does not exist",
+						 (unsigned long long) bx.xid, (long long) bx.block_no);
+				xact_next(&cur, &bx);
+			}
+			while (bx.valid && bx.block_no == blk.block_no)
+			{
+				if (n >= cap)
+				{
+					cap *= 2;
+					leaves = repalloc_huge(leaves, cap * CL_HASH_LEN);
+				}
+				if (bx.position != (int32) n)
+					note_bad(vs, 0, blk.block_no,
+							 "reordered record: transaction %llu is at position %d of block %lld, expected %zu",
+							 (unsigned long long) bx.xid, bx.position,
+							 (long long) blk.block_no, n);
+				cl_audit_check_rc(cl_audit_txn_leaf(bx.xid, bx.n_records, bx.root,
+													leaves + n * CL_HASH_LEN));
+				nrec += bx.n_records;
+				n++;
+				xact_next(&cur, &bx);
+			}
+			cl_audit_check_rc(cl_merkle_root(leaves, n, root));
+			memcpy(blk.merkle_root, root, CL_HASH_LEN);
+			if (memcmp(root, stored_root, CL_HASH_LEN) != 0 ||
+				(int64) n != blk.n_transactions || nrec != blk.n_records)
+				note_bad(vs, 0, blk.block_no,
+						 "hash mismatch: the transactions of block %lld do not match its Merkle root",
+						 (long long) blk.block_no);
+
+			/* the block hash, keyed when a key covers this block */
+			want = key_for_block(keys, blk.block_no);
+			if (blk.key_id != 0)
+				have = key_by_id(keys, blk.key_id);
+			if (blk.key_id != 0 && have == NULL)
+				note_bad(vs, 0, blk.block_no,
+						 "key missing: block %lld was sealed with HMAC key %d, which is not installed",
+						 (long long) blk.block_no, blk.key_id);
+			else if (want != NULL && want != have)
+				note_bad(vs, 0, blk.block_no,
+						 "hash mismatch: block %lld is not hashed with HMAC key %d",
+						 (long long) blk.block_no, want->key_id);
+			else
+			{
+				cl_audit_check_rc(cl_audit_block_hash(&blk,
+													  have ? (uint8 *) VARDATA_ANY(have->key) : NULL,
+													  have ? VARSIZE_ANY_EXHDR(have->key) : 0,
+													  hash));
+				if (memcmp(hash, stored_hash, CL_HASH_LEN) != 0)
+					note_bad(vs, 0, blk.block_no,
+							 "hash mismatch: block %lld does not match its hash",
+							 (long long) blk.block_no);
+			}
+			memcpy(prev, stored_hash, CL_HASH_LEN);
+			expect = blk.block_no + 1;
+		}
+		SPI_freetuptable(tab);
+	}
+	while (bx.valid)
+	{
+		note_bad(vs, 0, bx.block_no,
+				 "broken link: transaction %llu belongs to block %lld, which does not exist",
+				 (unsigned long long) bx.xid, (long long) bx.block_no);
+		xact_next(&cur, &bx);
+	}
+	SPI_cursor_close(portal);
+	xact_close(&cur);
+	pfree(leaves);
+}
+
+/* Run the three passes, in one snapshot (read-only SPI). */
+static void
+verify_chain(VerifyState *vs)
+{
+	TupleDesc	desc;
+	TupleTableSlot *slot;
+	Tuplesortstate *sort;
+	AttrNumber	attnums[2] = {1, 2};
+	Oid			ops[2] = {Int8LessOperator, Int4LessOperator};
+	Oid			colls[2] = {InvalidOid, InvalidOid};
+	bool		nf[2] = {false, false};
+	List	   *keys;
+
+	memset(vs, 0, sizeof(*vs));
+	vs->cxt = CurrentMemoryContext;
+	cl_audit_relid("audit_log", false);
+
+	SPI_connect();
+	keys = load_keys();
+	desc = CreateTemplateTupleDesc(4);
+	TupleDescInitEntry(desc, 1, "xid", INT8OID, -1, 0);
+	TupleDescInitEntry(desc, 2, "ordinal", INT4OID, -1, 0);
+	TupleDescInitEntry(desc, 3, "id", INT8OID, -1, 0);
+	TupleDescInitEntry(desc, 4, "leaf", BYTEAOID, -1, 0);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	sort = tuplesort_begin_heap(desc, 2, attnums, ops, colls, nf,
+								maintenance_work_mem, NULL, TUPLESORT_NONE);
+	{
+		TupleTableSlot *vslot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
+
+		verify_records(vs, sort, vslot);
+		ExecDropSingleTupleTableSlot(vslot);
+	}
+	tuplesort_performsort(sort);
+	verify_transactions(vs, sort, slot);
+	tuplesort_end(sort);
+	ExecDropSingleTupleTableSlot(slot);
+	verify_blocks(vs, keys);
+	SPI_finish();
+}
+
+/* Build the audit_verify_result row. */
+static Datum
+verify_result(FunctionCallInfo fcinfo, VerifyState *vs)
+{
+	TupleDesc	desc;
+	Datum		values[7];
+	bool		nulls[7] = {false};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	desc = BlessTupleDesc(desc);
+	values[0] = BoolGetDatum(!vs->bad);
+	values[1] = Int64GetDatum(vs->records);
+	values[2] = Int64GetDatum(vs->blocks);
+	values[3] = Int64GetDatum(vs->unsealed);
+	values[4] = Int64GetDatum(vs->bad_id);
+	nulls[4] = (vs->bad_id == 0);
+	values[5] = Int64GetDatum(vs->bad_block);
+	nulls[5] = (vs->bad_block == 0);
+	if (vs->reason)
+		values[6] = CStringGetTextDatum(vs->reason);
+	else
+		nulls[6] = true;
+	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+}
+
+/* audit_verify(): check the whole trail. */
+Datum
+cl_audit_verify(PG_FUNCTION_ARGS)
+{
+	VerifyState vs;
+
+	verify_chain(&vs);
+	return verify_result(fcinfo, &vs);
+}
+
+/* Read a field of a digest (composite) argument. */
+static Datum
+digest_field(HeapTupleHeader h, const char *name, bool *isnull)
+{
+	return GetAttributeByName(h, name, isnull);
+}
+
+/*
+ * audit_verify(digest): check the whole trail, and that it still contains
+ * the block the digest names, with the same hash and the same database
+ * identity.
+ */
+Datum
+cl_audit_verify_digest(PG_FUNCTION_ARGS)
+{
+	HeapTupleHeader dg = PG_GETARG_HEAPTUPLEHEADER(0);
+	VerifyState vs;
+	bool		n1,
+				n2,
+				n3,
+				n4;
+	int64		block_no = DatumGetInt64(digest_field(dg, "block_no", &n1));
+	Datum		hashd = digest_field(dg, "block_hash", &n2);
+	Datum		sysd = digest_field(dg, "system_identifier", &n3);
+	Oid			dboid = DatumGetObjectId(digest_field(dg, "database_oid", &n4));
+	uint8		want[CL_HASH_LEN];
+	uint64		sysid = 0;
+
+	verify_chain(&vs);
+	if (n1 || n2 || n3 || n4 || !datum_hash(hashd, want) || block_no < 0)
+	{
+		vs.bad = false;
+		note_bad(&vs, 0, 0, "digest not in chain: the digest is incomplete");
+		return verify_result(fcinfo, &vs);
+	}
+	sysid = sysid_from_text(DatumGetCString(DirectFunctionCall1(numeric_out, sysd)));
+
+	SPI_connect();
+	{
+		Oid			argt[1] = {INT8OID};
+		Datum		argv[1];
+		bool		isnull;
+
+		argv[0] = Int64GetDatum(block_no == 0 ? 1 : block_no);
+		if (SPI_execute_with_args("SELECT block_hash, system_identifier::text, database_oid "
+								  "FROM carbon_ledger.audit_block WHERE block_no OPERATOR(pg_catalog.=) $1",
+								  1, argt, argv, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the audit chain");
+		if (block_no == 0)
+		{
+			/* the empty chain: extended by any chain of this database */
+			uint64		bsys = GetSystemIdentifier();
+			Oid			boid = MyDatabaseId;
+
+			if (SPI_processed > 0)
+			{
+				bsys = sysid_from_text(TextDatumGetCString(spi_col(SPI_tuptable->vals[0], 2, &isnull)));
+				boid = DatumGetObjectId(spi_col(SPI_tuptable->vals[0], 3, &isnull));
+			}
+			if (memcmp(want, zero_hash, CL_HASH_LEN) != 0 ||
+				bsys != sysid || boid != dboid)
+				note_bad(&vs, 0, 0,
+						 "digest not in chain: the empty chain of database " UINT64_FORMAT "/%u is not this chain's start",
+						 sysid, dboid);
+		}
+		else if (SPI_processed == 0)
+			note_bad(&vs, 0, block_no,
+					 "digest not in chain: block %lld does not exist",
+					 (long long) block_no);
+		else
+		{
+			uint8		have[CL_HASH_LEN];
+			HeapTuple	t = SPI_tuptable->vals[0];
+			uint64		bsys = sysid_from_text(TextDatumGetCString(spi_col(t, 2, &isnull)));
+			Oid			boid = DatumGetObjectId(spi_col(t, 3, &isnull));
+
+			if (bsys != sysid || boid != dboid)
+				note_bad(&vs, 0, block_no,
+						 "digest not in chain: the digest belongs to database " UINT64_FORMAT "/%u, block %lld to database " UINT64_FORMAT "/%u",
+						 sysid, dboid, (long long) block_no, bsys, boid);
+			else if (!datum_hash(spi_col(t, 1, &isnull), have) ||
+					 memcmp(have, want, CL_HASH_LEN) != 0)
+				note_bad(&vs, 0, block_no,
+						 "digest not in chain: block %lld has another hash",
+						 (long long) block_no);
+		}
+	}
+	SPI_finish();
+	return verify_result(fcinfo, &vs);
+}
+
+/*
+ * audit_digest(): the head block (number and hash) and the identity of the
+ * database that sealed it; block 0 and a zero hash for an empty chain.
+ */
+Datum
+cl_audit_digest(PG_FUNCTION_ARGS)
+{
+	TupleDesc	desc;
+	Datum		values[5];
+	bool		nulls[5] = {false};
+	bool		isnull;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	desc = BlessTupleDesc(desc);
+	SPI_connect();
+	if (SPI_execute("SELECT block_no, block_hash, system_identifier, database_oid, database_name "
+					"FROM carbon_ledger.audit_block ORDER BY block_no DESC LIMIT 1",
+					true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit chain head");
+	if (SPI_processed == 0)
+	{
+		values[0] = Int64GetDatum(0);
+		values[1] = hash_datum(zero_hash);
+		values[2] = sysid_datum(GetSystemIdentifier());
+		values[3] = ObjectIdGetDatum(MyDatabaseId);
+		values[4] = CStringGetTextDatum(get_database_name(MyDatabaseId));
+	}
+	else
+	{
+		HeapTuple	t = SPI_tuptable->vals[0];
+
+		for (int i = 0; i < 5; i++)
+			values[i] = SPI_datumTransfer(spi_col(t, i + 1, &isnull),
+										  TupleDescAttr(SPI_tuptable->tupdesc, i)->attbyval,
+										  TupleDescAttr(SPI_tuptable->tupdesc, i)->attlen);
+	}
+	SPI_finish();
+	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+}
+
+/* Refuse non-superusers, and keys too short to resist guessing. */
+static void
+check_key_call(bytea *key, const char *fn)
+{
+	if (!superuser())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for function %s", fn),
+				 errdetail("Only a superuser can set audit HMAC keys.")));
+	if (VARSIZE_ANY_EXHDR(key) < MIN_KEY_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_BAD_KEY),
+				 errmsg("audit HMAC key is too short"),
+				 errdetail("The key has %d bytes; at least %d are required.",
+						   (int) VARSIZE_ANY_EXHDR(key), MIN_KEY_BYTES),
+				 errhint("Use pg_catalog.gen_random_bytes(32) from pgcrypto, or 32 bytes from a key manager.")));
+}
+
+/*
+ * audit_set_key(key): a new HMAC key for every block sealed from now on
+ * (key rotation).  Returns the new key's id.
+ */
+Datum
+cl_audit_set_key(PG_FUNCTION_ARGS)
+{
+	bytea	   *key = PG_GETARG_BYTEA_PP(0);
+	uint8		head[CL_HASH_LEN];
+	int64		first_block;
+	int32		key_id;
+	bool		isnull;
+	Oid			argt[3] = {INT4OID, BYTEAOID, INT8OID};
+	Datum		argv[3];
+
+	check_key_call(key, "audit_set_key");
+	SPI_connect();
+	if (SPI_execute("LOCK TABLE carbon_ledger.audit_block IN SHARE ROW EXCLUSIVE MODE",
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not lock the audit chain");
+	first_block = read_head(head) + 1;
+	if (SPI_execute("SELECT pg_catalog.coalesce(pg_catalog.max(key_id), 0) OPERATOR(pg_catalog.+) 1 "
+					"FROM carbon_ledger.audit_key", true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit keys");
+	key_id = DatumGetInt32(spi_col(SPI_tuptable->vals[0], 1, &isnull));
+	argv[0] = Int32GetDatum(key_id);
+	argv[1] = PointerGetDatum(key);
+	argv[2] = Int64GetDatum(first_block);
+	if (SPI_execute_with_args("INSERT INTO carbon_ledger.audit_key (key_id, key, first_block) "
+							  "VALUES ($1, $2, $3)", 3, argt, argv, NULL, false, 0)
+		!= SPI_OK_INSERT)
+		elog(ERROR, "could not store the audit key");
+	SPI_finish();
+	PG_RETURN_INT32(key_id);
+}
+
+/*
+ * audit_restore_key(key_id, key): put back a key after pg_restore (keys are
+ * never dumped).  The key must reproduce the hash of a block sealed with it.
+ */
+Datum
+cl_audit_restore_key(PG_FUNCTION_ARGS)
+{
+	int32		key_id = PG_GETARG_INT32(0);
+	bytea	   *key = PG_GETARG_BYTEA_PP(1);
+	Oid			argt[3] = {INT4OID, BYTEAOID, INT8OID};
+	Datum		argv[3];
+	bool		isnull;
+	HeapTuple	t;
+	TupleDesc	desc;
+	ClAuditBlock blk;
+	uint8		stored[CL_HASH_LEN];
+	uint8		hash[CL_HASH_LEN];
+
+	check_key_call(key, "audit_restore_key");
+	SPI_connect();
+	argv[0] = Int32GetDatum(key_id);
+	if (SPI_execute_with_args("SELECT block_no, prev_hash, merkle_root, n_transactions, n_records, "
+							  "system_identifier::text, database_oid, format_version, block_hash "
+							  "FROM carbon_ledger.audit_block WHERE key_id OPERATOR(pg_catalog.=) $1 "
+							  "ORDER BY block_no LIMIT 1", 1, argt, argv, NULL, true, 1)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit chain");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_BAD_KEY),
+				 errmsg("no audit block was sealed with HMAC key %d", key_id),
+				 errhint("Use carbon_ledger.audit_set_key() to start using a new key.")));
+	t = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	memset(&blk, 0, sizeof(blk));
+	blk.block_no = DatumGetInt64(SPI_getbinval(t, desc, 1, &isnull));
+	datum_hash(SPI_getbinval(t, desc, 2, &isnull), blk.prev_hash);
+	datum_hash(SPI_getbinval(t, desc, 3, &isnull), blk.merkle_root);
+	blk.n_transactions = DatumGetInt64(SPI_getbinval(t, desc, 4, &isnull));
+	blk.n_records = DatumGetInt64(SPI_getbinval(t, desc, 5, &isnull));
+	blk.system_identifier = sysid_from_text(TextDatumGetCString(SPI_getbinval(t, desc, 6, &isnull)));
+	blk.database_oid = DatumGetObjectId(SPI_getbinval(t, desc, 7, &isnull));
+	blk.version = DatumGetInt32(SPI_getbinval(t, desc, 8, &isnull));
+	blk.key_id = key_id;
+	datum_hash(SPI_getbinval(t, desc, 9, &isnull), stored);
+	cl_audit_check_rc(cl_audit_block_hash(&blk, (uint8 *) VARDATA_ANY(key),
+										  VARSIZE_ANY_EXHDR(key), hash));
+	if (memcmp(hash, stored, CL_HASH_LEN) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_BAD_KEY),
+				 errmsg("audit HMAC key %d does not match the chain", key_id),
+				 errdetail("Block %lld, the first sealed with key %d, has another HMAC under this key.",
+						   (long long) blk.block_no, key_id)));
+	argv[1] = PointerGetDatum(key);
+	argv[2] = Int64GetDatum(blk.block_no);
+	if (SPI_execute_with_args("INSERT INTO carbon_ledger.audit_key (key_id, key, first_block) "
+							  "VALUES ($1, $2, $3)", 3, argt, argv, NULL, false, 0)
+		!= SPI_OK_INSERT)
+		elog(ERROR, "could not store the audit key");
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * audit_canonical_record(id): the canonical bytes of a stored record, as
+ * rebuilt from its columns; SHA-256 of 0x00 and these bytes is its leaf.
+ */
+Datum
+cl_audit_canonical_record(PG_FUNCTION_ARGS)
+{
+	int64		id = PG_GETARG_INT64(0);
+	Oid			argt[1] = {INT8OID};
+	Datum		argv[1];
+	StringInfoData buf;
+	ClSink		sink;
+	ClAuditRecord rec;
+	ClAuditImage imgs[3];
+	ClCanonSettings saved;
+	bytea	   *res;
+	volatile bool ok = false;
+	MemoryContext outer = CurrentMemoryContext;
+
+	argv[0] = Int64GetDatum(id);
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT " AUDIT_LOG_COLUMNS " FROM carbon_ledger.audit_log "
+							  "WHERE id OPERATOR(pg_catalog.=) $1",
+							  1, argt, argv, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit log");
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		PG_RETURN_NULL();
+	}
+	cl_canon_enter(&saved);
+	PG_TRY();
+	{
+		ok = record_from_row(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+							 &rec, imgs);
+	}
+	PG_FINALLY();
+	{
+		cl_canon_leave(&saved);
+	}
+	PG_END_TRY();
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_RECORD),
+				 errmsg("audit record %lld cannot be serialised", (long long) id),
+				 errdetail("Its format version or a row image is not one the audit trigger writes.")));
+	{
+		MemoryContext spicxt = MemoryContextSwitchTo(outer);
+
+		initStringInfo(&buf);
+		MemoryContextSwitchTo(spicxt);
+	}
+	cl_audit_sink_stringinfo(&sink, &buf);
+	cl_audit_check_rc(cl_audit_serialise_record(&rec, &sink));
+	SPI_finish();
+	res = palloc(VARHDRSZ + buf.len);
+	SET_VARSIZE(res, VARHDRSZ + buf.len);
+	memcpy(VARDATA(res), buf.data, buf.len);
+	PG_RETURN_BYTEA_P(res);
+}
+
+/*
+ * audit_merkle_root(leaves bytea[]): RFC 6962 Merkle Tree Hash over the
+ * given leaf inputs (not hashes), as used for transactions and blocks.
+ */
+Datum
+cl_audit_merkle_root(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	uint8	   *hashes;
+	uint8		root[CL_HASH_LEN];
+
+	deconstruct_array(arr, BYTEAOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	hashes = palloc_extended((Size) Max(n, 1) * CL_HASH_LEN, MCXT_ALLOC_HUGE);
+	for (int i = 0; i < n; i++)
+	{
+		bytea	   *b;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("Merkle tree leaves cannot be null")));
+		b = DatumGetByteaPP(elems[i]);
+		cl_audit_check_rc(cl_merkle_leaf_hash(VARDATA_ANY(b),
+											  VARSIZE_ANY_EXHDR(b),
+											  hashes + (Size) i * CL_HASH_LEN));
+	}
+	cl_audit_check_rc(cl_merkle_root(hashes, n, root));
+	PG_RETURN_BYTEA_P(DatumGetByteaPP(hash_datum(root)));
+}
