@@ -65,6 +65,16 @@ DECLARE
 	columns		text;
 BEGIN
 	FOR t IN SELECT * FROM national.ledger_table ORDER BY table_name LOOP
+		IF EXISTS (SELECT FROM unnest(t.kept_by_shard) AS k(name)
+				   WHERE NOT EXISTS (SELECT FROM pg_attribute AS a
+									 WHERE a.attrelid = format('carbon_ledger.%I', t.table_name)::regclass
+										 AND a.attname = k.name
+										 AND NOT a.attisdropped)) THEN
+			RAISE EXCEPTION 'carbon_ledger.% has no column of national.ledger_table.kept_by_shard %',
+				t.table_name, t.kept_by_shard
+				USING ERRCODE = 'undefined_column',
+				HINT = 'Bring national.ledger_table in line with the installed carbon_ledger version.';
+		END IF;
 		SELECT string_agg(
 				   format('%I %s', a.attname,
 						  format_type(a.atttypid, a.atttypmod)) ||

@@ -372,6 +372,13 @@ is(scalar(() = $plan =~ /Relations: Aggregate on \("national"\.activity_shard_[a
 unlike($plan, qr/(Hash|Group|Partial |Finalize )Aggregate/,
 	'no aggregation is left to the coordinator');
 
+# A query naming a region reads only the shard that holds it.
+like($coord->safe_psql('ledger', q{
+	EXPLAIN (COSTS OFF) SELECT count(*) FROM national.activity
+	WHERE region_code = '540402'}),
+	qr/\A(?:(?!shard_a).)*Foreign Scan on activity_shard_b activity(?:(?!shard_a).)*\z/s,
+	'a query on one region is pruned to the shard that holds it');
+
 # Without "extensions", postgres_fdw does not ship the extension's
 # functions: the rows themselves travel (which is why the servers
 # declare it).
@@ -415,6 +422,9 @@ my @rejected = (
 	[ 'an account with an invalid region code, on shard_a', 'LD015',
 	  "INSERT INTO national.account (account_no, holder_ref, programme_id, region_code) VALUES ('XZ-BAD', 'h', 'xz-2025', '540199')",
 	  '"540199" is not a GB/T 2260 code in use' ],
+	[ 'an account in a region no shard holds', '23514',
+	  "INSERT INTO national.account (account_no, holder_ref, programme_id, region_code) VALUES ('BJ110101001', 'h', 'xz-2025', '110101')",
+	  'Partition key of the failing row contains \\(region_code\\) = \\(110101\\)' ],
 	[ 'a balance written through the coordinator', '428C9',
 	  "UPDATE national.account SET balance = '100' WHERE account_no = 'XZ540302004'",
 	  'Column "balance" is a generated column' ]);
