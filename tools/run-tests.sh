@@ -63,7 +63,7 @@ if [[ $(id -u) -eq 0 ]]; then
 fi
 scratch=$(mktemp -d /tmp/carbon_ledger-test.XXXXXX)
 trap 'tools/cluster.sh stop "$scratch/cluster" >/dev/null 2>&1; rm -rf "$scratch"' EXIT
-cp -r Makefile carbon_ledger.control sql src test expected tools "$scratch/"
+cp -r Makefile carbon_ledger.control data sql src test expected tools "$scratch/"
 [[ $(id -u) -eq 0 ]] && chown -R postgres: "$scratch"
 chmod 755 "$scratch"
 

@@ -34,7 +34,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building with -fsanitize=undefined (trap on error)"
-cp -r Makefile carbon_ledger.control sql src test expected tools "$scratch/"
+cp -r Makefile carbon_ledger.control data sql src test expected tools "$scratch/"
 ubsan="-fsanitize=undefined -fsanitize-undefined-trap-on-error -fno-sanitize=alignment"
 make -C "$scratch" -s clean >/dev/null 2>&1
 if ! make -C "$scratch" -s all COPT="$ubsan" >"$scratch/build.log" 2>&1 ||

@@ -20,7 +20,8 @@ mkdir -p "$build/unit" "$build/fuzz"
 core=(src/core/*.c)
 [[ -e ${core[0]} ]] || core=()
 cflags=(-g -O1 -std=gnu99 -Wall -Wextra -Werror -Wno-unused-parameter
-	-Wno-missing-field-initializers -Wno-ignored-attributes -DCARBON_LEDGER_STANDALONE
+	-Wno-missing-field-initializers -Wno-ignored-attributes
+	-DCARBON_LEDGER_STANDALONE
 	-Isrc/core -I"$inc")
 sanflags=(-fsanitize=address,undefined -fno-sanitize-recover=all
 	-fno-omit-frame-pointer)

@@ -38,7 +38,8 @@ BEGIN
 				 'exact quantity of carbon credits, stored as a whole number of thousandths',
 				 'credits', 'the thousandth')) AS v(typname, descr, out_unit, unit)
 	LOOP
-		EXECUTE replace(replace(replace(replace($template$
+		EXECUTE pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+			pg_catalog.replace($template$
 	CREATE TYPE @extschema@.{T};
 
 	CREATE FUNCTION @extschema@.{T}_in(pg_catalog.cstring)

@@ -51,7 +51,7 @@ CREATE TABLE carbon_ledger.account (
 	closed_at	pg_catalog.timestamptz,
 	balance		@extschema@.carbon_credit NOT NULL
 		DEFAULT CAST(0 AS @extschema@.carbon_credit)
-);
+) WITH (fillfactor = 50);
 CREATE INDEX ON carbon_ledger.account (region_code);
 COMMENT ON TABLE carbon_ledger.account IS
 	'personal carbon accounts; balance is kept by the database';
@@ -138,7 +138,7 @@ CREATE TABLE carbon_ledger.credit_allocation (
 	credits		@extschema@.carbon_credit NOT NULL,
 	PRIMARY KEY (redemption_id, lot_id)
 );
-CREATE INDEX ON carbon_ledger.credit_allocation (lot_id);
+CREATE INDEX ON carbon_ledger.credit_allocation (account_no, lot_id);
 COMMENT ON TABLE carbon_ledger.credit_allocation IS
 	'credits each redemption took from each lot (negative for a reversal) (append-only)';
 

@@ -112,17 +112,19 @@ AS $$
 DECLARE
 	total		pg_catalog.int8;
 BEGIN
+	IF NOT EXISTS (SELECT 1 FROM carbon_ledger.credit_lot c
+				   WHERE c.account_no = p_account
+					 AND c.expires_at <= p_as_of) THEN
+		RETURN 0;
+	END IF;
 	WITH written AS (
 		INSERT INTO carbon_ledger.credit_expiry
 			(lot_id, account_no, credits, expired_at)
 		SELECT l.lot_id, p_account,
 			   @extschema@.carbon_credit_from_thousandths(l.remaining),
 			   l.expires_at
-		FROM (SELECT c.lot_id, c.expires_at,
-					 carbon_ledger.lot_remaining(c.lot_id) AS remaining
-			  FROM carbon_ledger.credit_lot c
-			  WHERE c.account_no = p_account AND c.expires_at <= p_as_of) l
-		WHERE l.remaining > 0
+		FROM carbon_ledger.account_lots(p_account) l
+		WHERE l.expires_at <= p_as_of AND l.remaining > 0
 		ORDER BY l.expires_at, l.lot_id
 		RETURNING credits
 	)
@@ -138,13 +140,15 @@ $$;
 CREATE FUNCTION carbon_ledger.adjust_balance(p_account pg_catalog.text,
 											 p_delta pg_catalog.int8)
 RETURNS void
-LANGUAGE sql
+LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+BEGIN
 	UPDATE carbon_ledger.account
 	SET balance = @extschema@.carbon_credit_from_thousandths(
-		@extschema@.carbon_credit_thousandths(balance) OPERATOR(pg_catalog.+) p_delta)
-	WHERE account_no OPERATOR(pg_catalog.=) p_account
+		@extschema@.carbon_credit_thousandths(balance) + p_delta)
+	WHERE account_no = p_account;
+END
 $$;
 
 -- lot_remaining(lot_id): credits left in a lot, in thousandths: earned,
@@ -152,17 +156,48 @@ $$;
 -- off.
 CREATE FUNCTION carbon_ledger.lot_remaining(p_lot pg_catalog.int8)
 RETURNS pg_catalog.int8
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT (@extschema@.carbon_credit_thousandths(l.credits)
+BEGIN
+	RETURN (SELECT @extschema@.carbon_credit_thousandths(l.credits)
 		   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
 					   FROM carbon_ledger.credit_allocation a
 					   WHERE a.lot_id = l.lot_id), 0)
 		   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
 					   FROM carbon_ledger.credit_expiry e
-					   WHERE e.lot_id = l.lot_id), 0))::pg_catalog.int8
-	FROM carbon_ledger.credit_lot l WHERE l.lot_id = p_lot
+					   WHERE e.lot_id = l.lot_id), 0)
+	FROM carbon_ledger.credit_lot l WHERE l.lot_id = p_lot);
+END
+$$;
+
+-- account_lots(account_no): the lots of an account with what is left in
+-- each (thousandths), in one pass over its lots, allocations and
+-- write-offs.
+CREATE FUNCTION carbon_ledger.account_lots(p_account pg_catalog.text)
+RETURNS TABLE (lot_id pg_catalog.int8, earned_at pg_catalog.timestamptz,
+			   expires_at pg_catalog.timestamptz, remaining pg_catalog.int8)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN QUERY
+	SELECT l.lot_id, l.earned_at, l.expires_at,
+		   (@extschema@.carbon_credit_thousandths(l.credits)
+			- coalesce(a.th, 0) - coalesce(e.th, 0))::pg_catalog.int8
+	FROM carbon_ledger.credit_lot l
+	LEFT JOIN (SELECT x.lot_id,
+					  sum(@extschema@.carbon_credit_thousandths(x.credits)) AS th
+			   FROM carbon_ledger.credit_allocation x
+			   WHERE x.account_no = p_account GROUP BY x.lot_id) a
+		ON a.lot_id = l.lot_id
+	LEFT JOIN (SELECT x.lot_id,
+					  sum(@extschema@.carbon_credit_thousandths(x.credits)) AS th
+			   FROM carbon_ledger.credit_expiry x
+			   WHERE x.account_no = p_account GROUP BY x.lot_id) e
+		ON e.lot_id = l.lot_id
+	WHERE l.account_no = p_account;
+END
 $$;
 
 -- expiry_book: a write-off must be exactly what is left in a lot that has
@@ -285,9 +320,20 @@ CREATE TRIGGER expiry_book
 	BEFORE INSERT ON carbon_ledger.credit_expiry
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.expiry_book();
 
+-- The ledger's own balance updates (from its triggers, SET balance only)
+-- skip the guard; any UPDATE naming other columns, or issued from top
+-- level, goes through it.
 CREATE TRIGGER account_guard
-	BEFORE INSERT OR UPDATE ON carbon_ledger.account
+	BEFORE INSERT ON carbon_ledger.account
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
+CREATE TRIGGER account_guard_update
+	BEFORE UPDATE OF account_no, holder_ref, programme_id, region_code,
+		opened_at, status, closed_at ON carbon_ledger.account
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
+CREATE TRIGGER account_guard_balance
+	BEFORE UPDATE OF balance ON carbon_ledger.account
+	FOR EACH ROW WHEN (pg_catalog.pg_trigger_depth() OPERATOR(pg_catalog.<) 1)
+	EXECUTE FUNCTION carbon_ledger.account_guard();
 
 -- activity_book: books an activity: reduction positive and not in the
 -- future, account active, request_id new; credits at the programme rate
@@ -474,11 +520,11 @@ BEGIN
 													 NEW.redeemed_at);
 	available := 0;
 	FOR lot IN
-		SELECT l.lot_id, carbon_ledger.lot_remaining(l.lot_id) AS remaining
-		FROM carbon_ledger.credit_lot l
-		WHERE l.account_no = NEW.account_no
-		  AND l.expires_at > NEW.redeemed_at
+		SELECT l.lot_id, l.remaining
+		FROM carbon_ledger.account_lots(NEW.account_no) l
+		WHERE l.expires_at > NEW.redeemed_at
 		  AND l.earned_at <= NEW.redeemed_at
+		  AND l.remaining > 0
 		ORDER BY l.expires_at, l.lot_id
 	LOOP
 		CONTINUE WHEN lot.remaining <= 0;

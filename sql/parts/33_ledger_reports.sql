@@ -6,14 +6,16 @@
 CREATE FUNCTION carbon_ledger.loan_balance(p_loan pg_catalog.text,
 										   p_on pg_catalog.date)
 RETURNS pg_catalog.numeric
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT CASE WHEN g.issue_date > p_on THEN 0.00::pg_catalog.numeric
-		   ELSE g.principal - coalesce((
+BEGIN
+	RETURN (SELECT CASE WHEN g.issue_date > p_on THEN 0.00::pg_catalog.numeric
+			ELSE g.principal - coalesce((
 				SELECT sum(r.amount) FROM carbon_ledger.loan_repayment r
 				WHERE r.loan_no = g.loan_no AND r.repaid_on <= p_on), 0) END
-	FROM carbon_ledger.green_loan g WHERE g.loan_no = p_loan
+		FROM carbon_ledger.green_loan g WHERE g.loan_no = p_loan);
+END
 $$;
 COMMENT ON FUNCTION carbon_ledger.loan_balance(pg_catalog.text, pg_catalog.date) IS
 	'outstanding principal of a green loan at the end of a day (yuan)';

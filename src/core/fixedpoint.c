@@ -317,10 +317,13 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 		}
 	}
 
-	/* the unit: whatever is left, without surrounding white space */
-	while (pos < len && fp_isspace((unsigned char) str[pos]))
+	/*
+	 * The unit: whatever is left, without surrounding white space.  The
+	 * number holds no white space, so it ended at or before "end".
+	 */
+	while (pos < end && fp_isspace((unsigned char) str[pos]))
 		pos++;
-	if (pos == end)
+	if (pos >= end)
 		unit_exp10 = kind->default_exp10;
 	else
 	{

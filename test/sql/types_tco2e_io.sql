@@ -17,6 +17,8 @@ SELECT u, tco2e_grams(('1 ' || u)::tco2e) AS grams
                     'tonne', 'tonnes', '克', '千克', '公斤', '吨', '千吨',
                     '万吨', '百万吨', '亿吨']) AS u;
 -- no unit means tonnes; units need no space; white space around parts
+-- (trailing white space after a number without unit was once misread)
+SELECT '5 '::tco2e, E' 5\t\n'::tco2e, '-.5 '::tco2e, '1e3  '::tco2e;
 SELECT '3'::tco2e, '3t'::tco2e, '24.29万吨'::tco2e, '  +  7.5   kg  '::tco2e,
        E'\t-\n2\tkg CO2e\r'::tco2e, '0.5 Mt'::tco2e;
 
