@@ -13,7 +13,9 @@
 --
 -- Schema national holds one table per ledger table, partitioned by
 -- region_code; every partition is a postgres_fdw foreign table on a shard.
--- See docs/scale-out.md.
+-- national.regional_summary() is the national regional report, aggregated
+-- on the shards. Run the script with the extension's schema on the
+-- search_path (as by default for "public"). See docs/scale-out.md.
 
 CREATE SCHEMA national;
 COMMENT ON SCHEMA national IS
@@ -132,3 +134,166 @@ COMMENT ON FUNCTION national.attach_shard(name, text, text) IS
 	'creates the foreign partitions of every national table for the region codes a shard holds';
 
 SELECT national.create_tables();
+
+-- regional_summary(period_start, period_end, time_zone): the national
+-- counterpart of carbon_ledger.regional_summary(), with the same columns:
+-- one row per prefecture-level region and a total row (region_code NULL).
+-- Every aggregate over the ledger tables is grouped by region_code, the
+-- partition key, so that each shard computes it for its own regions and
+-- the coordinator only adds counties up into prefectures. Days are those
+-- of time_zone (carbon_ledger.regional_summary takes each account's
+-- programme's; the two agree when the programmes share one time zone).
+CREATE FUNCTION national.regional_summary(period_start date, period_end date,
+										  time_zone text DEFAULT 'Asia/Shanghai')
+RETURNS TABLE (
+	region_code text,
+	region_name text,
+	region_name_en text,
+	accounts	bigint,
+	new_accounts bigint,
+	activities	bigint,
+	reduction	tco2e,
+	credits_earned carbon_credit,
+	credits_redeemed carbon_credit,
+	green_loan_balance numeric,
+	green_loan_balance_year_before numeric,
+	green_loan_yoy_growth numeric,
+	total_loan_balance numeric,
+	green_loan_share numeric,
+	carbon_reduction_loan_balance numeric,
+	carbon_reduction_attributed tco2e
+)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+SET enable_partitionwise_aggregate = on
+AS $$
+DECLARE
+	ext			text;
+	t0			timestamptz;
+	t1			timestamptz;
+	before		date := (period_end - interval '1 year')::date;
+BEGIN
+	SELECT quote_ident(n.nspname) INTO STRICT ext
+	FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+	WHERE e.extname = 'carbon_ledger';
+	t0 := period_start::timestamp AT TIME ZONE time_zone;
+	t1 := (period_end + 1)::timestamp AT TIME ZONE time_zone;
+
+	RETURN QUERY EXECUTE format($q$
+	WITH acc AS (
+		SELECT a.region_code,
+			   count(*) FILTER (WHERE a.opened_at < %2$L
+								AND (a.closed_at IS NULL OR a.closed_at >= %2$L)) AS accounts,
+			   count(*) FILTER (WHERE a.opened_at >= %1$L AND a.opened_at < %2$L) AS new_accounts
+		FROM national.account a GROUP BY a.region_code
+	), act AS (
+		SELECT x.region_code, count(*) AS activities,
+			   sum(%5$s.tco2e_grams(x.reduction)) AS grams,
+			   sum(%5$s.carbon_credit_thousandths(x.credits)) AS earned
+		FROM national.activity x
+		WHERE x.occurred_at >= %1$L AND x.occurred_at < %2$L
+		GROUP BY x.region_code
+	), red AS (
+		SELECT x.region_code,
+			   sum(CASE WHEN x.reverses IS NULL THEN 1 ELSE -1 END
+				   * %5$s.carbon_credit_thousandths(x.credits)) AS redeemed
+		FROM national.redemption x
+		WHERE x.redeemed_at >= %1$L AND x.redeemed_at < %2$L
+		GROUP BY x.region_code
+	), lent AS (
+		SELECT g.region_code,
+			   sum(CASE WHEN g.issue_date <= %3$L THEN g.principal ELSE 0.00 END) AS bal,
+			   sum(CASE WHEN g.issue_date <= %4$L THEN g.principal ELSE 0.00 END) AS bal_before,
+			   sum(CASE WHEN g.issue_date <= %3$L THEN g.principal ELSE 0.00 END)
+				   FILTER (WHERE g.carbon_reduction_loan) AS cr_bal
+		FROM national.green_loan g GROUP BY g.region_code
+	), repaid AS (
+		SELECT r.region_code, r.loan_no,
+			   sum(r.amount) FILTER (WHERE r.repaid_on <= %3$L) AS repaid,
+			   sum(r.amount) FILTER (WHERE r.repaid_on <= %4$L) AS repaid_before
+		FROM national.loan_repayment r GROUP BY r.region_code, r.loan_no
+	), per_loan AS (
+		SELECT g.region_code, g.carbon_reduction_loan, g.attributed_reduction,
+			   g.issue_date <= %3$L
+			   AND g.principal - coalesce(p.repaid, 0) > 0 AS outstanding,
+			   coalesce(p.repaid, 0) AS repaid,
+			   coalesce(p.repaid_before, 0) AS repaid_before
+		FROM national.green_loan g
+		LEFT JOIN repaid p ON p.region_code = g.region_code AND p.loan_no = g.loan_no
+	), loans AS (
+		SELECT l.region_code, l.bal - r.repaid AS bal,
+			   l.bal_before - r.repaid_before AS bal_before,
+			   l.cr_bal - coalesce(r.cr_repaid, 0) AS cr_bal, r.cr_grams
+		FROM lent l
+		JOIN (SELECT region_code, sum(repaid) AS repaid,
+					 sum(repaid_before) AS repaid_before,
+					 sum(repaid) FILTER (WHERE carbon_reduction_loan) AS cr_repaid,
+					 sum(%5$s.tco2e_grams(attributed_reduction))
+						 FILTER (WHERE carbon_reduction_loan AND outstanding) AS cr_grams
+			  FROM per_loan GROUP BY region_code) r USING (region_code)
+	), book AS (
+		SELECT DISTINCT ON (b.region_code) b.region_code, b.total_loan_balance
+		FROM national.loan_book b WHERE b.as_of <= %3$L
+		ORDER BY b.region_code, b.as_of DESC
+	), codes AS (
+		SELECT acc.region_code FROM acc
+		UNION SELECT lent.region_code FROM lent
+		UNION SELECT b.region_code FROM national.loan_book b
+	), joined AS (
+		SELECT coalesce(%5$s.gb2260_prefecture(c.region_code), c.region_code) AS pref,
+			   coalesce(acc.accounts, 0) AS accounts,
+			   coalesce(acc.new_accounts, 0) AS new_accounts,
+			   coalesce(act.activities, 0) AS activities,
+			   coalesce(act.grams, 0) AS grams,
+			   coalesce(act.earned, 0) AS earned,
+			   coalesce(red.redeemed, 0) AS redeemed,
+			   loans.bal, loans.bal_before, book.total_loan_balance AS total,
+			   loans.cr_bal, loans.cr_grams
+		FROM codes c
+		LEFT JOIN acc USING (region_code)
+		LEFT JOIN act USING (region_code)
+		LEFT JOIN red USING (region_code)
+		LEFT JOIN loans USING (region_code)
+		LEFT JOIN book USING (region_code)
+	), by_pref AS (
+		SELECT pref, sum(accounts) AS accounts, sum(new_accounts) AS new_accounts,
+			   sum(activities) AS activities, sum(grams) AS grams,
+			   sum(earned) AS earned, sum(redeemed) AS redeemed,
+			   coalesce(sum(bal), 0.00) AS bal,
+			   coalesce(sum(bal_before), 0.00) AS bal_before,
+			   sum(total) AS total,
+			   coalesce(sum(cr_bal), 0.00) AS cr_bal,
+			   coalesce(sum(cr_grams), 0) AS cr_grams
+		FROM joined GROUP BY pref
+	), rollup AS (
+		SELECT p.*, false AS is_total FROM by_pref p
+		UNION ALL
+		SELECT NULL, sum(accounts), sum(new_accounts), sum(activities),
+			   sum(grams), sum(earned), sum(redeemed), sum(bal), sum(bal_before),
+			   sum(total), sum(cr_bal), sum(cr_grams), true
+		FROM by_pref
+	)
+	SELECT r.pref,
+		   CASE WHEN r.is_total THEN 'total' ELSE
+			   (SELECT g.name FROM carbon_ledger.region g WHERE g.code = r.pref
+				ORDER BY g.first_year DESC LIMIT 1) END,
+		   CASE WHEN r.is_total THEN 'total' ELSE
+			   (SELECT g.name_en FROM carbon_ledger.region g WHERE g.code = r.pref
+				ORDER BY g.first_year DESC LIMIT 1) END,
+		   r.accounts::bigint, r.new_accounts::bigint, r.activities::bigint,
+		   %5$s.tco2e_from_grams(r.grams::bigint),
+		   %5$s.carbon_credit_from_thousandths(r.earned::bigint),
+		   %5$s.carbon_credit_from_thousandths(r.redeemed::bigint),
+		   r.bal, r.bal_before,
+		   CASE WHEN r.bal_before > 0 THEN (r.bal - r.bal_before) / r.bal_before END,
+		   r.total,
+		   CASE WHEN r.total > 0 THEN r.bal / r.total END,
+		   r.cr_bal, %5$s.tco2e_from_grams(r.cr_grams::bigint)
+	FROM rollup r
+	ORDER BY r.is_total, r.pref
+	$q$, t0, t1, period_end, before, ext);
+END
+$$;
+COMMENT ON FUNCTION national.regional_summary(date, date, text) IS
+	'carbon_ledger.regional_summary() over all shards, aggregated on the shards per region';

@@ -253,86 +253,40 @@ for my $name (sort keys %shard)
 is($coord->safe_psql('ledger', 'SELECT count(*) FROM national.activity'),
 	scalar(@activities), 'the coordinator sees every activity');
 
-# The regional totals of the coordinator, aggregated on the shards per
-# region_code (the partition key) and rolled up to prefectures here, for
-# the period 2024-01-01 to 2025-12-31 in the programme's time zone.
-my $period_start = "'2024-01-01 00:00+08'";
-my $period_end   = "'2026-01-01 00:00+08'";
-my $national_totals = qq{
-	SET enable_partitionwise_aggregate = on;
-	WITH acc AS (
-		SELECT region_code,
-			   count(*) FILTER (WHERE opened_at < $period_end
-								AND (closed_at IS NULL OR closed_at >= $period_end)) AS accounts,
-			   count(*) FILTER (WHERE opened_at >= $period_start
-								AND opened_at < $period_end) AS new_accounts
-		FROM national.account GROUP BY region_code
-	), act AS (
-		SELECT region_code, count(*) AS activities, sum(reduction) AS reduction,
-			   sum(credits) AS credits
-		FROM national.activity
-		WHERE occurred_at >= $period_start AND occurred_at < $period_end
-		GROUP BY region_code
-	), red AS (
-		SELECT region_code,
-			   sum(CASE WHEN reverses IS NULL THEN credits ELSE - credits END) AS redeemed
-		FROM national.redemption
-		WHERE redeemed_at >= $period_start AND redeemed_at < $period_end
-		GROUP BY region_code
-	), lent AS (
-		SELECT region_code,
-			   sum(principal) FILTER (WHERE issue_date <= '2025-12-31') AS lent,
-			   sum(principal) FILTER (WHERE carbon_reduction_loan
-									  AND issue_date <= '2025-12-31') AS cr_lent
-		FROM national.green_loan GROUP BY region_code
-	), repaid AS (
-		SELECT r.region_code, sum(r.amount) AS repaid,
-			   sum(r.amount) FILTER (WHERE g.carbon_reduction_loan) AS cr_repaid
-		FROM national.loan_repayment r JOIN national.green_loan g USING (loan_no)
-		WHERE r.repaid_on <= '2025-12-31'
-		GROUP BY r.region_code
-	), by_region AS (
-		SELECT region_code,
-			   coalesce(accounts, 0) AS accounts,
-			   coalesce(new_accounts, 0) AS new_accounts,
-			   coalesce(activities, 0) AS activities,
-			   coalesce(reduction, '0 t') AS reduction,
-			   coalesce(credits, '0') AS credits,
-			   coalesce(redeemed, '0') AS redeemed,
-			   coalesce(lent, 0) - coalesce(repaid, 0) AS loan_balance,
-			   coalesce(cr_lent, 0) - coalesce(cr_repaid, 0) AS cr_balance
-		FROM acc
-		FULL JOIN act USING (region_code)
-		FULL JOIN red USING (region_code)
-		FULL JOIN lent USING (region_code)
-		LEFT JOIN repaid USING (region_code)
-	)
-	SELECT gb2260_prefecture(region_code), sum(accounts), sum(new_accounts),
-		   sum(activities), sum(reduction), sum(credits), sum(redeemed),
-		   sum(loan_balance)::numeric(20, 2), sum(cr_balance)::numeric(20, 2)
-	FROM by_region
-	GROUP BY 1 ORDER BY 1;
-};
-my $single_totals = q{
-	SELECT region_code, accounts, new_accounts, activities, reduction,
-		   credits_earned, credits_redeemed,
-		   green_loan_balance::numeric(20, 2),
-		   carbon_reduction_loan_balance::numeric(20, 2)
-	FROM carbon_ledger.regional_summary('2024-01-01', '2025-12-31')
-	WHERE region_code IS NOT NULL
-	ORDER BY 1;
-};
-my $report_plan = $coord->safe_psql('ledger',
-	$national_totals =~ s/\bWITH acc AS/EXPLAIN (VERBOSE, COSTS OFF) WITH acc AS/r);
-is(scalar(() = $report_plan =~ /Relations: Aggregate on \("national"\.(account|activity|redemption|green_loan)_shard_[ab] /g),
-	8, 'the report aggregates accounts, activities, redemptions and loans on the shards');
-my $expected = $single->safe_psql('ledger', $single_totals);
-note("regional totals of the single server:\n$expected");
-is($coord->safe_psql('ledger', $national_totals),
-	$expected,
-	'regional totals of the coordinator equal regional_summary of a single server');
-like($expected, qr/^540100\|.*\n.*^542500\|/ms,
-	'the single server reports every prefecture of the data set');
+# The regional totals of the coordinator: national.regional_summary()
+# aggregates every ledger table on the shards per region_code (the
+# partition key) and rolls the counties up into prefectures. It equals
+# carbon_ledger.regional_summary() of the single server, every column of
+# every row, the total row included, for a period holding everything and
+# for one holding part of it.
+for my $period (q{'2024-01-01', '2025-12-31'}, q{'2025-03-01', '2025-06-30'})
+{
+	my $summary_of = sub {
+		my ($node, $schema) = @_;
+		return $node->safe_psql('ledger',
+			"SELECT s::text FROM $schema.regional_summary($period) s");
+	};
+	my $log_offset = { map { $_ => -s $shard{$_}->logfile } keys %shard };
+	my $expected = $summary_of->($single, 'carbon_ledger');
+	is($summary_of->($coord, 'national'), $expected,
+		"national.regional_summary($period) equals a single server's regional_summary");
+	like($expected, qr/^\(540100,.*\n.*^\(542500,.*\n\(,total,total,/ms,
+		"the single server reports every prefecture and the total ($period)");
+	note("regional_summary($period) of the single server:\n$expected");
+	for my $name (sort keys %shard)
+	{
+		my $log = slurp_file($shard{$name}->logfile, $log_offset->{$name});
+		like($log,
+			qr/SELECT region_code, count\(\*\), sum\(public\.tco2e_grams\(reduction\)\), sum\(public\.carbon_credit_thousandths\(credits\)\) FROM scale_out\.activity WHERE .* GROUP BY 1/,
+			"$name computed its regions' activity totals ($period)");
+		like($log, qr/SELECT region_code, count\(\*\) FILTER .* FROM carbon_ledger\.account GROUP BY 1/,
+			"$name counted its regions' accounts ($period)");
+		like($log, qr/SELECT region_code, sum\(.*carbon_credit_thousandths\(credits\)\)\) FROM scale_out\.redemption WHERE .* GROUP BY 1/,
+			"$name computed its regions' redemptions ($period)");
+		like($log, qr/SELECT region_code, sum\(\(CASE WHEN .* FROM carbon_ledger\.green_loan GROUP BY 1/,
+			"$name computed its regions' loan balances ($period)");
+	}
+}
 
 # Each shard's own regional_summary holds its prefectures exactly as the
 # single server reports them (a prefecture lives on one shard), growth and
