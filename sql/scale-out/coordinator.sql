@@ -43,7 +43,8 @@ INSERT INTO national.ledger_table VALUES
 	('redemption', 'scale_out', 'redemption', true,
 	 '{redemption_id,booked_at}'),
 	('green_loan', 'carbon_ledger', 'green_loan', false,
-	 '{attributed_reduction,refinance_amount,refinance_rate,refinance_maturity,booked_at}'),
+	 '{attributed_reduction,refinance_amount,refinance_rate,'
+	 'refinance_maturity,booked_at}'),
 	('loan_repayment', 'scale_out', 'loan_repayment', true,
 	 '{repayment_id,booked_at}'),
 	('loan_book', 'carbon_ledger', 'loan_book', false, '{}');
@@ -64,19 +65,25 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	t			record;
+	source		regclass;
+	missing		text;
 	columns		text;
 BEGIN
 	FOR t IN SELECT * FROM national.ledger_table ORDER BY table_name LOOP
-		IF EXISTS (SELECT FROM unnest(t.kept_by_shard) AS k(name)
-				   WHERE NOT EXISTS (SELECT FROM pg_attribute AS a
-									 WHERE a.attrelid = format('carbon_ledger.%I', t.table_name)::regclass
-										 AND a.attname = k.name
-										 AND NOT a.attisdropped)) THEN
-			RAISE EXCEPTION 'carbon_ledger.% has no column of national.ledger_table.kept_by_shard %',
-				t.table_name, t.kept_by_shard
+		source := format('carbon_ledger.%I', t.table_name)::regclass;
+		SELECT string_agg(k.name, ', ') INTO missing
+			FROM unnest(t.kept_by_shard) AS k(name)
+			WHERE NOT EXISTS (SELECT FROM pg_attribute AS a
+							  WHERE a.attrelid = source
+								  AND a.attname = k.name
+								  AND NOT a.attisdropped);
+		IF missing IS NOT NULL THEN
+			RAISE EXCEPTION 'table % has no column %', source, missing
 				USING ERRCODE = 'undefined_column',
+				DETAIL = 'national.ledger_table.kept_by_shard names it.',
 				HINT = 'Bring national.ledger_table in line with the installed carbon_ledger version.';
 		END IF;
+
 		SELECT string_agg(
 				   format('%I %s', a.attname,
 						  format_type(a.atttypid, a.atttypmod)) ||
@@ -94,13 +101,14 @@ BEGIN
 			FROM pg_attribute AS a
 				LEFT JOIN pg_attrdef AS d
 				ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-			WHERE a.attrelid = format('carbon_ledger.%I', t.table_name)::regclass
+			WHERE a.attrelid = source
 				AND a.attnum > 0
 				AND NOT a.attisdropped;
 		IF t.region_from_parent THEN
 			columns := columns || ', region_code text NOT NULL';
 		END IF;
-		EXECUTE format('CREATE TABLE national.%I (%s) PARTITION BY RANGE (region_code)',
+		EXECUTE format('CREATE TABLE national.%I (%s) '
+					   'PARTITION BY RANGE (region_code)',
 					   t.table_name, columns);
 	END LOOP;
 END
@@ -121,7 +129,8 @@ DECLARE
 	t			record;
 BEGIN
 	FOR t IN SELECT * FROM national.ledger_table ORDER BY table_name LOOP
-		EXECUTE format('CREATE FOREIGN TABLE national.%I PARTITION OF national.%I '
+		EXECUTE format('CREATE FOREIGN TABLE national.%I '
+					   'PARTITION OF national.%I '
 					   'FOR VALUES FROM (%L) TO (%L) SERVER %I '
 					   'OPTIONS (schema_name %L, table_name %L)',
 					   t.table_name || '_' || server, t.table_name,
@@ -143,8 +152,10 @@ SELECT national.create_tables();
 -- the coordinator only adds counties up into prefectures. Days are those
 -- of time_zone (carbon_ledger.regional_summary takes each account's
 -- programme's; the two agree when the programmes share one time zone).
-CREATE FUNCTION national.regional_summary(period_start date, period_end date,
-										  time_zone text DEFAULT 'Asia/Shanghai')
+CREATE FUNCTION national.regional_summary(period_start date,
+										  period_end date,
+										  time_zone text
+										  DEFAULT 'Asia/Shanghai')
 RETURNS TABLE (
 	region_code text,
 	region_name text,
@@ -180,119 +191,138 @@ BEGIN
 	t0 := period_start::timestamp AT TIME ZONE time_zone;
 	t1 := (period_end + 1)::timestamp AT TIME ZONE time_zone;
 
+	/*
+	 * %1$L, %2$L: the period's bounds; %3$L, %4$L: its last day and the
+	 * same day a year before; %5$s: the extension's schema. Balances keep
+	 * the scale of carbon_ledger.loan_balance() (0.00, not 0), so that
+	 * growth and shares come out digit for digit the same.
+	 */
 	RETURN QUERY EXECUTE format($q$
-	WITH acc AS (
-		SELECT a.region_code,
-			   count(*) FILTER (WHERE a.opened_at < %2$L
-								AND (a.closed_at IS NULL OR a.closed_at >= %2$L)) AS accounts,
-			   count(*) FILTER (WHERE a.opened_at >= %1$L AND a.opened_at < %2$L) AS new_accounts
-		FROM national.account a GROUP BY a.region_code
-	), act AS (
-		SELECT x.region_code, count(*) AS activities,
-			   sum(%5$s.tco2e_grams(x.reduction)) AS grams,
-			   sum(%5$s.carbon_credit_thousandths(x.credits)) AS earned
-		FROM national.activity x
-		WHERE x.occurred_at >= %1$L AND x.occurred_at < %2$L
-		GROUP BY x.region_code
-	), red AS (
-		SELECT x.region_code,
-			   sum(CASE WHEN x.reverses IS NULL THEN 1 ELSE -1 END
-				   * %5$s.carbon_credit_thousandths(x.credits)) AS redeemed
-		FROM national.redemption x
-		WHERE x.redeemed_at >= %1$L AND x.redeemed_at < %2$L
-		GROUP BY x.region_code
-	), lent AS (
-		SELECT g.region_code,
-			   sum(CASE WHEN g.issue_date <= %3$L THEN g.principal ELSE 0.00 END) AS bal,
-			   sum(CASE WHEN g.issue_date <= %4$L THEN g.principal ELSE 0.00 END) AS bal_before,
-			   sum(CASE WHEN g.issue_date <= %3$L THEN g.principal ELSE 0.00 END)
-				   FILTER (WHERE g.carbon_reduction_loan) AS cr_bal
-		FROM national.green_loan g GROUP BY g.region_code
-	), repaid AS (
-		SELECT r.region_code, r.loan_no,
-			   sum(r.amount) FILTER (WHERE r.repaid_on <= %3$L) AS repaid,
-			   sum(r.amount) FILTER (WHERE r.repaid_on <= %4$L) AS repaid_before
-		FROM national.loan_repayment r GROUP BY r.region_code, r.loan_no
-	), per_loan AS (
-		SELECT g.region_code, g.carbon_reduction_loan, g.attributed_reduction,
-			   g.issue_date <= %3$L
-			   AND g.principal - coalesce(p.repaid, 0) > 0 AS outstanding,
-			   coalesce(p.repaid, 0) AS repaid,
-			   coalesce(p.repaid_before, 0) AS repaid_before
-		FROM national.green_loan g
-		LEFT JOIN repaid p ON p.region_code = g.region_code AND p.loan_no = g.loan_no
-	), loans AS (
-		SELECT l.region_code, l.bal - r.repaid AS bal,
-			   l.bal_before - r.repaid_before AS bal_before,
-			   l.cr_bal - coalesce(r.cr_repaid, 0) AS cr_bal, r.cr_grams
-		FROM lent l
-		JOIN (SELECT region_code, sum(repaid) AS repaid,
-					 sum(repaid_before) AS repaid_before,
-					 sum(repaid) FILTER (WHERE carbon_reduction_loan) AS cr_repaid,
-					 sum(%5$s.tco2e_grams(attributed_reduction))
-						 FILTER (WHERE carbon_reduction_loan AND outstanding) AS cr_grams
-			  FROM per_loan GROUP BY region_code) r USING (region_code)
-	), book AS (
-		SELECT DISTINCT ON (b.region_code) b.region_code, b.total_loan_balance
-		FROM national.loan_book b WHERE b.as_of <= %3$L
-		ORDER BY b.region_code, b.as_of DESC
-	), codes AS (
-		SELECT acc.region_code FROM acc
-		UNION SELECT lent.region_code FROM lent
-		UNION SELECT b.region_code FROM national.loan_book b
-	), joined AS (
-		SELECT coalesce(%5$s.gb2260_prefecture(c.region_code), c.region_code) AS pref,
-			   coalesce(acc.accounts, 0) AS accounts,
-			   coalesce(acc.new_accounts, 0) AS new_accounts,
-			   coalesce(act.activities, 0) AS activities,
-			   coalesce(act.grams, 0) AS grams,
-			   coalesce(act.earned, 0) AS earned,
-			   coalesce(red.redeemed, 0) AS redeemed,
-			   loans.bal, loans.bal_before, book.total_loan_balance AS total,
-			   loans.cr_bal, loans.cr_grams
-		FROM codes c
-		LEFT JOIN acc USING (region_code)
-		LEFT JOIN act USING (region_code)
-		LEFT JOIN red USING (region_code)
-		LEFT JOIN loans USING (region_code)
-		LEFT JOIN book USING (region_code)
-	), by_pref AS (
-		SELECT pref, sum(accounts) AS accounts, sum(new_accounts) AS new_accounts,
-			   sum(activities) AS activities, sum(grams) AS grams,
-			   sum(earned) AS earned, sum(redeemed) AS redeemed,
-			   coalesce(sum(bal), 0.00) AS bal,
-			   coalesce(sum(bal_before), 0.00) AS bal_before,
-			   sum(total) AS total,
-			   coalesce(sum(cr_bal), 0.00) AS cr_bal,
-			   coalesce(sum(cr_grams), 0) AS cr_grams
-		FROM joined GROUP BY pref
-	), rollup AS (
-		SELECT p.*, false AS is_total FROM by_pref p
-		UNION ALL
-		SELECT NULL, sum(accounts), sum(new_accounts), sum(activities),
-			   sum(grams), sum(earned), sum(redeemed), sum(bal), sum(bal_before),
-			   sum(total), sum(cr_bal), sum(cr_grams), true
-		FROM by_pref
-	)
-	SELECT r.pref,
-		   CASE WHEN r.is_total THEN 'total' ELSE
-			   (SELECT g.name FROM carbon_ledger.region g WHERE g.code = r.pref
-				ORDER BY g.first_year DESC LIMIT 1) END,
-		   CASE WHEN r.is_total THEN 'total' ELSE
-			   (SELECT g.name_en FROM carbon_ledger.region g WHERE g.code = r.pref
-				ORDER BY g.first_year DESC LIMIT 1) END,
-		   r.accounts::bigint, r.new_accounts::bigint, r.activities::bigint,
-		   %5$s.tco2e_from_grams(r.grams::bigint),
-		   %5$s.carbon_credit_from_thousandths(r.earned::bigint),
-		   %5$s.carbon_credit_from_thousandths(r.redeemed::bigint),
-		   r.bal, r.bal_before,
-		   CASE WHEN r.bal_before > 0 THEN (r.bal - r.bal_before) / r.bal_before END,
-		   r.total,
-		   CASE WHEN r.total > 0 THEN r.bal / r.total END,
-		   r.cr_bal, %5$s.tco2e_from_grams(r.cr_grams::bigint)
+WITH acc AS (
+	SELECT a.region_code,
+		   count(*) FILTER (WHERE a.opened_at < %2$L
+							AND (a.closed_at IS NULL
+								 OR a.closed_at >= %2$L)) AS accounts,
+		   count(*) FILTER (WHERE a.opened_at >= %1$L
+							AND a.opened_at < %2$L) AS new_accounts
+	FROM national.account a GROUP BY a.region_code
+), act AS (
+	SELECT x.region_code, count(*) AS activities,
+		   sum(%5$s.tco2e_grams(x.reduction)) AS grams,
+		   sum(%5$s.carbon_credit_thousandths(x.credits)) AS earned
+	FROM national.activity x
+	WHERE x.occurred_at >= %1$L AND x.occurred_at < %2$L
+	GROUP BY x.region_code
+), red AS (
+	SELECT x.region_code,
+		   sum(CASE WHEN x.reverses IS NULL THEN 1 ELSE -1 END
+			   * %5$s.carbon_credit_thousandths(x.credits)) AS redeemed
+	FROM national.redemption x
+	WHERE x.redeemed_at >= %1$L AND x.redeemed_at < %2$L
+	GROUP BY x.region_code
+), lent AS (
+	SELECT g.region_code,
+		   sum(CASE WHEN g.issue_date <= %3$L
+				THEN g.principal ELSE 0.00 END) AS bal,
+		   sum(CASE WHEN g.issue_date <= %4$L
+				THEN g.principal ELSE 0.00 END) AS bal_before,
+		   sum(CASE WHEN g.issue_date <= %3$L
+				THEN g.principal ELSE 0.00 END)
+			   FILTER (WHERE g.carbon_reduction_loan) AS cr_bal
+	FROM national.green_loan g GROUP BY g.region_code
+), repaid AS (
+	SELECT r.region_code, r.loan_no,
+		   sum(r.amount) FILTER (WHERE r.repaid_on <= %3$L) AS repaid,
+		   sum(r.amount) FILTER (WHERE r.repaid_on <= %4$L) AS repaid_before
+	FROM national.loan_repayment r GROUP BY r.region_code, r.loan_no
+), per_loan AS (
+	SELECT g.region_code, g.carbon_reduction_loan, g.attributed_reduction,
+		   g.issue_date <= %3$L
+		   AND g.principal - coalesce(p.repaid, 0) > 0 AS outstanding,
+		   coalesce(p.repaid, 0) AS repaid,
+		   coalesce(p.repaid_before, 0) AS repaid_before
+	FROM national.green_loan g
+	LEFT JOIN repaid p
+		ON p.region_code = g.region_code AND p.loan_no = g.loan_no
+), per_region AS (
+	SELECT l.region_code, sum(l.repaid) AS repaid,
+		   sum(l.repaid_before) AS repaid_before,
+		   sum(l.repaid) FILTER (WHERE l.carbon_reduction_loan) AS cr_repaid,
+		   sum(%5$s.tco2e_grams(l.attributed_reduction))
+			   FILTER (WHERE l.carbon_reduction_loan
+					   AND l.outstanding) AS cr_grams
+	FROM per_loan l GROUP BY l.region_code
+), loans AS (
+	SELECT l.region_code, l.bal - r.repaid AS bal,
+		   l.bal_before - r.repaid_before AS bal_before,
+		   l.cr_bal - coalesce(r.cr_repaid, 0) AS cr_bal, r.cr_grams
+	FROM lent l JOIN per_region r USING (region_code)
+), book AS (
+	SELECT DISTINCT ON (b.region_code) b.region_code, b.total_loan_balance
+	FROM national.loan_book b WHERE b.as_of <= %3$L
+	ORDER BY b.region_code, b.as_of DESC
+), codes AS (
+	SELECT acc.region_code FROM acc
+	UNION SELECT lent.region_code FROM lent
+	UNION SELECT b.region_code FROM national.loan_book b
+), joined AS (
+	SELECT coalesce(%5$s.gb2260_prefecture(c.region_code),
+					c.region_code) AS pref,
+		   coalesce(acc.accounts, 0) AS accounts,
+		   coalesce(acc.new_accounts, 0) AS new_accounts,
+		   coalesce(act.activities, 0) AS activities,
+		   coalesce(act.grams, 0) AS grams,
+		   coalesce(act.earned, 0) AS earned,
+		   coalesce(red.redeemed, 0) AS redeemed,
+		   loans.bal, loans.bal_before, book.total_loan_balance AS total,
+		   loans.cr_bal, loans.cr_grams
+	FROM codes c
+	LEFT JOIN acc USING (region_code)
+	LEFT JOIN act USING (region_code)
+	LEFT JOIN red USING (region_code)
+	LEFT JOIN loans USING (region_code)
+	LEFT JOIN book USING (region_code)
+), by_pref AS (
+	SELECT pref, sum(accounts) AS accounts,
+		   sum(new_accounts) AS new_accounts,
+		   sum(activities) AS activities, sum(grams) AS grams,
+		   sum(earned) AS earned, sum(redeemed) AS redeemed,
+		   coalesce(sum(bal), 0.00) AS bal,
+		   coalesce(sum(bal_before), 0.00) AS bal_before,
+		   sum(total) AS total,
+		   coalesce(sum(cr_bal), 0.00) AS cr_bal,
+		   coalesce(sum(cr_grams), 0) AS cr_grams
+	FROM joined GROUP BY pref
+), rollup AS (
+	SELECT p.*, false AS is_total FROM by_pref p
+	UNION ALL
+	SELECT NULL, sum(accounts), sum(new_accounts), sum(activities),
+		   sum(grams), sum(earned), sum(redeemed), sum(bal),
+		   sum(bal_before), sum(total), sum(cr_bal), sum(cr_grams), true
+	FROM by_pref
+), named AS (
+	SELECT r.*, g.name, g.name_en
 	FROM rollup r
-	ORDER BY r.is_total, r.pref
-	$q$, t0, t1, period_end, before, ext);
+	LEFT JOIN LATERAL (SELECT g.name, g.name_en
+					   FROM carbon_ledger.region g WHERE g.code = r.pref
+					   ORDER BY g.first_year DESC LIMIT 1) g ON true
+)
+SELECT n.pref,
+	   CASE WHEN n.is_total THEN 'total' ELSE n.name END,
+	   CASE WHEN n.is_total THEN 'total' ELSE n.name_en END,
+	   n.accounts::bigint, n.new_accounts::bigint, n.activities::bigint,
+	   %5$s.tco2e_from_grams(n.grams::bigint),
+	   %5$s.carbon_credit_from_thousandths(n.earned::bigint),
+	   %5$s.carbon_credit_from_thousandths(n.redeemed::bigint),
+	   n.bal, n.bal_before,
+	   CASE WHEN n.bal_before > 0
+		   THEN (n.bal - n.bal_before) / n.bal_before END,
+	   n.total,
+	   CASE WHEN n.total > 0 THEN n.bal / n.total END,
+	   n.cr_bal, %5$s.tco2e_from_grams(n.cr_grams::bigint)
+FROM named n
+ORDER BY n.is_total, n.pref
+$q$, t0, t1, period_end, before, ext);
 END
 $$;
 COMMENT ON FUNCTION national.regional_summary(date, date, text) IS

@@ -39,7 +39,8 @@ DECLARE
 	columns		text;
 	inserted	jsonb;
 BEGIN
-	EXECUTE format('SELECT region_code FROM %s WHERE %I OPERATOR(pg_catalog.=) $1',
+	EXECUTE format('SELECT region_code FROM %s '
+				   'WHERE %I OPERATOR(pg_catalog.=) $1',
 				   parent, parent_key)
 		INTO parent_region
 		USING fields ->> parent_key;
