@@ -40,6 +40,13 @@ fp_state_new(FunctionCallInfo fcinfo)
 												 sizeof(FpSumState));
 }
 
+/* Argument n as a state, or NULL */
+static inline FpSumState *
+fp_state_or_null(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : (FpSumState *) PG_GETARG_POINTER(n);
+}
+
 /* The state argument, created on first use */
 static inline FpSumState *
 fp_state_arg(FunctionCallInfo fcinfo)
@@ -87,8 +94,8 @@ fp_sum_accum_inv(PG_FUNCTION_ARGS)
 Datum
 fp_sum_combine(PG_FUNCTION_ARGS)
 {
-	FpSumState *s1 = PG_ARGISNULL(0) ? NULL : (FpSumState *) PG_GETARG_POINTER(0);
-	FpSumState *s2 = PG_ARGISNULL(1) ? NULL : (FpSumState *) PG_GETARG_POINTER(1);
+	FpSumState *s1 = fp_state_or_null(fcinfo, 0);
+	FpSumState *s2 = fp_state_or_null(fcinfo, 1);
 
 	if (s2 == NULL)
 	{
@@ -152,12 +159,14 @@ fp_sum_deserialize(PG_FUNCTION_ARGS)
 Datum
 fp_sum_final(const FpKind *kind, FunctionCallInfo fcinfo)
 {
-	FpSumState *state = PG_ARGISNULL(0) ? NULL : (FpSumState *) PG_GETARG_POINTER(0);
+	FpSumState *state = fp_state_or_null(fcinfo, 0);
 	int64		result = 0;
+	FpStatus	status;
 
 	if (state == NULL || state->count == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_INT64(fp_check(kind, fp_sum_result(state, &result), &result));
+	status = fp_sum_result(state, &result);
+	PG_RETURN_INT64(fp_check(kind, status, &result));
 }
 
 /*
@@ -167,10 +176,12 @@ fp_sum_final(const FpKind *kind, FunctionCallInfo fcinfo)
 Datum
 fp_avg_final(const FpKind *kind, FunctionCallInfo fcinfo)
 {
-	FpSumState *state = PG_ARGISNULL(0) ? NULL : (FpSumState *) PG_GETARG_POINTER(0);
+	FpSumState *state = fp_state_or_null(fcinfo, 0);
 	int64		result = 0;
+	FpStatus	status;
 
 	if (state == NULL || state->count == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_INT64(fp_check(kind, fp_avg_result(state, &result), &result));
+	status = fp_avg_result(state, &result);
+	PG_RETURN_INT64(fp_check(kind, status, &result));
 }

@@ -15,8 +15,6 @@
  */
 #include "postgres.h"
 
-#include <math.h>
-
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
@@ -169,13 +167,28 @@ fp_binary_recv(const FpKind *kind, StringInfo buf)
 	return pq_getmsgint64(buf);
 }
 
-/* Compare a numeric with zero: -1, 0 or 1 */
-static int
-fp_numeric_sign(Numeric num)
+/* a <op> b for a binary numeric function */
+static inline Numeric
+num_op(PGFunction fn, Numeric a, Numeric b)
 {
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp,
-											 NumericGetDatum(num),
-											 NumericGetDatum(int64_to_numeric(0))));
+	return DatumGetNumeric(DirectFunctionCall2(fn, NumericGetDatum(a),
+											   NumericGetDatum(b)));
+}
+
+/* Compare two numerics: -1, 0 or 1 */
+static inline int
+num_cmp(Numeric a, Numeric b)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a),
+											 NumericGetDatum(b)));
+}
+
+/* |a| */
+static inline Numeric
+num_abs(Numeric a)
+{
+	return DatumGetNumeric(DirectFunctionCall1(numeric_abs,
+											   NumericGetDatum(a)));
 }
 
 /* Reject a NaN or infinite numeric argument */
@@ -200,40 +213,28 @@ fp_check_finite(const FpKind *kind, Numeric num)
 static int64
 fp_integral_numeric_to_int64(const FpKind *kind, Numeric num)
 {
-	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(num),
-										  NumericGetDatum(int64_to_numeric(PG_INT64_MIN)))) < 0 ||
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(num),
-										  NumericGetDatum(int64_to_numeric(PG_INT64_MAX)))) > 0)
+	if (num_cmp(num, int64_to_numeric(PG_INT64_MIN)) < 0 ||
+		num_cmp(num, int64_to_numeric(PG_INT64_MAX)) > 0)
 		fp_raise(kind, FP_OUT_OF_RANGE);
 	return DatumGetInt64(DirectFunctionCall1(numeric_int8,
 											 NumericGetDatum(num)));
 }
 
-/* Round a numeric half away from zero to an int64 count */
-static int64
-fp_round_numeric(const FpKind *kind, Numeric num)
-{
-	Datum		rounded = DirectFunctionCall2(numeric_round,
-											  NumericGetDatum(num),
-											  Int32GetDatum(0));
-
-	return fp_integral_numeric_to_int64(kind, DatumGetNumeric(rounded));
-}
-
 /*
- * value * factor, computed exactly and rounded half away from zero to the
- * unit of account.
+ * value * factor, computed exactly and rounded half away from zero (as
+ * numeric's round() does) to the unit of account.
  */
 int64
 fp_mul_numeric(const FpKind *kind, int64 value, Numeric factor)
 {
-	Datum		product;
+	Numeric		product;
+	Datum		rounded;
 
 	fp_check_finite(kind, factor);
-	product = DirectFunctionCall2(numeric_mul,
-								  NumericGetDatum(int64_to_numeric(value)),
-								  NumericGetDatum(factor));
-	return fp_round_numeric(kind, DatumGetNumeric(product));
+	product = num_op(numeric_mul, int64_to_numeric(value), factor);
+	rounded = DirectFunctionCall2(numeric_round, NumericGetDatum(product),
+								  Int32GetDatum(0));
+	return fp_integral_numeric_to_int64(kind, DatumGetNumeric(rounded));
 }
 
 /*
@@ -244,73 +245,63 @@ fp_mul_numeric(const FpKind *kind, int64 value, Numeric factor)
 int64
 fp_div_numeric(const FpKind *kind, int64 value, Numeric divisor)
 {
+	Numeric		zero = int64_to_numeric(0);
 	Numeric		dividend = int64_to_numeric(value);
 	Numeric		quotient;
 	Numeric		remainder;
-	Datum		twice_abs_rem;
-	Datum		abs_div;
-	int			dsign;
 
 	fp_check_finite(kind, divisor);
-	dsign = fp_numeric_sign(divisor);
-	if (dsign == 0)
+	if (num_cmp(divisor, zero) == 0)
 		fp_raise(kind, FP_DIVISION_BY_ZERO);
 
-	quotient = DatumGetNumeric(DirectFunctionCall2(numeric_div_trunc,
-												   NumericGetDatum(dividend),
-												   NumericGetDatum(divisor)));
-	remainder = DatumGetNumeric(DirectFunctionCall2(numeric_sub,
-													NumericGetDatum(dividend),
-													DirectFunctionCall2(numeric_mul,
-																		NumericGetDatum(quotient),
-																		NumericGetDatum(divisor))));
-	twice_abs_rem = DirectFunctionCall2(numeric_mul,
-										DirectFunctionCall1(numeric_abs,
-															NumericGetDatum(remainder)),
-										NumericGetDatum(int64_to_numeric(2)));
-	abs_div = DirectFunctionCall1(numeric_abs, NumericGetDatum(divisor));
+	quotient = num_op(numeric_div_trunc, dividend, divisor);
+	remainder = num_op(numeric_sub, dividend,
+					   num_op(numeric_mul, quotient, divisor));
 
-	if (fp_numeric_sign(remainder) != 0 &&
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, twice_abs_rem,
-										  abs_div)) >= 0)
+	/* |remainder| >= |divisor| / 2: one more step away from zero */
+	if (num_cmp(remainder, zero) != 0 &&
+		num_cmp(num_op(numeric_mul, num_abs(remainder), int64_to_numeric(2)),
+				num_abs(divisor)) >= 0)
 	{
-		int			step = ((value < 0) != (dsign < 0)) ? -1 : 1;
+		bool		negative = (value < 0) != (num_cmp(divisor, zero) < 0);
+		int64		step = negative ? -1 : 1;
 
-		quotient = DatumGetNumeric(DirectFunctionCall2(numeric_add,
-													   NumericGetDatum(quotient),
-													   NumericGetDatum(int64_to_numeric(step))));
+		quotient = num_op(numeric_add, quotient, int64_to_numeric(step));
 	}
 	return fp_integral_numeric_to_int64(kind, quotient);
 }
 
 /*
- * A double precision factor or divisor, as numeric.  The conversion is
- * PostgreSQL's own float8-to-numeric cast (15 significant digits), so that
- * 0.1 means one tenth; NaN, infinity and a zero divisor are rejected.
+ * A double precision factor or divisor, as numeric, through PostgreSQL's
+ * own float8-to-numeric cast (15 significant digits), so that 0.1 means
+ * one tenth.  NaN and infinity become numeric NaN and infinity, which the
+ * numeric arithmetic above rejects.
  */
 Numeric
-fp_float8_to_numeric(const FpKind *kind, float8 f, bool is_divisor)
+fp_float8_to_numeric(float8 f)
 {
-	if (isnan(f))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("cannot use NaN in %s arithmetic", kind->typname)));
-	if (isinf(f))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("cannot use infinity in %s arithmetic",
-						kind->typname)));
-	if (is_divisor && f == 0.0)
-		fp_raise(kind, FP_DIVISION_BY_ZERO);
 	return DatumGetNumeric(DirectFunctionCall1(float8_numeric,
 											   Float8GetDatum(f)));
+}
+
+/*
+ * value / 10^exp10 as an exact numeric with the fewest digits (no trailing
+ * zeros after the point), as the text output writes it.
+ */
+Numeric
+fp_scaled_numeric(int64 value, int exp10)
+{
+	Numeric		exact = int64_div_fast_to_numeric(value, exp10);
+
+	return DatumGetNumeric(DirectFunctionCall1(numeric_trim_scale,
+											   NumericGetDatum(exact)));
 }
 
 /* The exact value in the output unit (tonnes, credits) as numeric */
 Numeric
 fp_to_numeric(const FpKind *kind, int64 value)
 {
-	return int64_div_fast_to_numeric(value, kind->scale);
+	return fp_scaled_numeric(value, kind->scale);
 }
 
 /*

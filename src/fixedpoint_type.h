@@ -30,8 +30,8 @@ extern char *fp_text_out(const FpKind *kind, int64 value);
 extern int64 fp_binary_recv(const FpKind *kind, StringInfo buf);
 extern int64 fp_mul_numeric(const FpKind *kind, int64 value, Numeric factor);
 extern int64 fp_div_numeric(const FpKind *kind, int64 value, Numeric divisor);
-extern Numeric fp_float8_to_numeric(const FpKind *kind, float8 f,
-									bool is_divisor);
+extern Numeric fp_float8_to_numeric(float8 f);
+extern Numeric fp_scaled_numeric(int64 value, int exp10);
 extern Numeric fp_to_numeric(const FpKind *kind, int64 value);
 extern int64 fp_from_numeric(const FpKind *kind, Numeric num);
 extern Datum fp_sum_final(const FpKind *kind, FunctionCallInfo fcinfo);
@@ -85,10 +85,14 @@ fp_check(const FpKind *kind, FpStatus status, const int64 *result)
 	FP_STEP_FN(P##_mi, K, fp_sub, PG_GETARG_INT64(0), PG_GETARG_INT64(1)) \
 	FP_UNARY_FN(P##_um, K, fp_neg, PG_GETARG_INT64(0)) \
 	FP_UNARY_FN(P##_abs, K, fp_abs, PG_GETARG_INT64(0)) \
-	FP_STEP_FN(P##_mul_int8, K, fp_mul, PG_GETARG_INT64(0), PG_GETARG_INT64(1)) \
-	FP_STEP_FN(P##_int8_mul, K, fp_mul, PG_GETARG_INT64(1), PG_GETARG_INT64(0)) \
-	FP_STEP_FN(P##_mul_int4, K, fp_mul, PG_GETARG_INT64(0), PG_GETARG_INT32(1)) \
-	FP_STEP_FN(P##_int4_mul, K, fp_mul, PG_GETARG_INT64(1), PG_GETARG_INT32(0)) \
+	FP_STEP_FN(P##_mul_int8, K, fp_mul, \
+			   PG_GETARG_INT64(0), PG_GETARG_INT64(1)) \
+	FP_STEP_FN(P##_int8_mul, K, fp_mul, \
+			   PG_GETARG_INT64(1), PG_GETARG_INT64(0)) \
+	FP_STEP_FN(P##_mul_int4, K, fp_mul, \
+			   PG_GETARG_INT64(0), PG_GETARG_INT32(1)) \
+	FP_STEP_FN(P##_int4_mul, K, fp_mul, \
+			   PG_GETARG_INT64(1), PG_GETARG_INT32(0)) \
 	FP_STEP_FN(P##_div_int8, K, fp_div_round, PG_GETARG_INT64(0), \
 			   PG_GETARG_INT64(1)) \
 	FP_STEP_FN(P##_div_int4, K, fp_div_round, PG_GETARG_INT64(0), \
@@ -104,13 +108,13 @@ fp_check(const FpKind *kind, FpStatus status, const int64 *result)
 										 PG_GETARG_NUMERIC(1)));) \
 	FP_FN(P##_mul_float8, \
 		  PG_RETURN_INT64(fp_mul_numeric(K, PG_GETARG_INT64(0), \
-				fp_float8_to_numeric(K, PG_GETARG_FLOAT8(1), false)));) \
+				fp_float8_to_numeric(PG_GETARG_FLOAT8(1))));) \
 	FP_FN(P##_float8_mul, \
 		  PG_RETURN_INT64(fp_mul_numeric(K, PG_GETARG_INT64(1), \
-				fp_float8_to_numeric(K, PG_GETARG_FLOAT8(0), false)));) \
+				fp_float8_to_numeric(PG_GETARG_FLOAT8(0))));) \
 	FP_FN(P##_div_float8, \
 		  PG_RETURN_INT64(fp_div_numeric(K, PG_GETARG_INT64(0), \
-				fp_float8_to_numeric(K, PG_GETARG_FLOAT8(1), true)));) \
+				fp_float8_to_numeric(PG_GETARG_FLOAT8(1))));) \
 	FP_FN(P##_div, \
 		  if (PG_GETARG_INT64(1) == 0) \
 			  fp_raise(K, FP_DIVISION_BY_ZERO); \

@@ -24,7 +24,7 @@ PG_FUNCTION_INFO_V1(tco2e_in_unit);
 
 /*
  * tco2e_in_unit(tco2e, unit text): the exact mass expressed in any unit
- * that text input accepts, as numeric.
+ * that text input accepts, as numeric with the fewest digits.
  */
 Datum
 tco2e_in_unit(PG_FUNCTION_ARGS)
@@ -57,5 +57,5 @@ tco2e_in_unit(PG_FUNCTION_ARGS)
 				 errmsg("unit \"%s\" is not recognised", ustr),
 				 errhint("Accepted units are %s.", fp_tco2e_kind.unit_list)));
 
-	PG_RETURN_NUMERIC(int64_div_fast_to_numeric(grams, exp10));
+	PG_RETURN_NUMERIC(fp_scaled_numeric(grams, exp10));
 }

@@ -176,6 +176,19 @@ BEGIN
 			FUNCTION 3 pg_catalog.brin_minmax_consistent(pg_catalog.internal, pg_catalog.internal, pg_catalog.internal),
 			FUNCTION 4 pg_catalog.brin_minmax_union(pg_catalog.internal, pg_catalog.internal, pg_catalog.internal);
 
+	COMMENT ON OPERATOR @extschema@.=(@extschema@.{T}, @extschema@.{T}) IS 'equal';
+	COMMENT ON OPERATOR @extschema@.<>(@extschema@.{T}, @extschema@.{T}) IS 'not equal';
+	COMMENT ON OPERATOR @extschema@.<(@extschema@.{T}, @extschema@.{T}) IS 'less than';
+	COMMENT ON OPERATOR @extschema@.<=(@extschema@.{T}, @extschema@.{T}) IS 'less than or equal';
+	COMMENT ON OPERATOR @extschema@.>(@extschema@.{T}, @extschema@.{T}) IS 'greater than';
+	COMMENT ON OPERATOR @extschema@.>=(@extschema@.{T}, @extschema@.{T}) IS 'greater than or equal';
+	COMMENT ON OPERATOR CLASS @extschema@.{T}_ops USING btree IS
+		'default btree operator class for {T}';
+	COMMENT ON OPERATOR CLASS @extschema@.{T}_hash_ops USING hash IS
+		'default hash operator class for {T} (equal values hash alike)';
+	COMMENT ON OPERATOR CLASS @extschema@.{T}_minmax_ops USING brin IS
+		'BRIN minmax operator class for {T}';
+
 	-- Arithmetic.  Overflow is 22003, division by zero 22012; products and
 	-- quotients with a fraction are rounded half away from zero to the unit of
 	-- account.
@@ -292,6 +305,31 @@ BEGIN
 		LEFTARG = @extschema@.{T}, RIGHTARG = @extschema@.{T},
 		FUNCTION = @extschema@.{T}_div
 	);
+
+	COMMENT ON OPERATOR @extschema@.+(@extschema@.{T}, @extschema@.{T}) IS 'add (exact)';
+	COMMENT ON OPERATOR @extschema@.-(@extschema@.{T}, @extschema@.{T}) IS 'subtract (exact)';
+	COMMENT ON OPERATOR @extschema@.-(NONE, @extschema@.{T}) IS 'negate';
+	COMMENT ON OPERATOR @extschema@.*(@extschema@.{T}, pg_catalog.int8) IS 'multiply (exact)';
+	COMMENT ON OPERATOR @extschema@.*(pg_catalog.int8, @extschema@.{T}) IS 'multiply (exact)';
+	COMMENT ON OPERATOR @extschema@.*(@extschema@.{T}, pg_catalog.int4) IS 'multiply (exact)';
+	COMMENT ON OPERATOR @extschema@.*(pg_catalog.int4, @extschema@.{T}) IS 'multiply (exact)';
+	COMMENT ON OPERATOR @extschema@.*(@extschema@.{T}, pg_catalog.numeric) IS
+		'multiply, rounded half away from zero to {UNIT}';
+	COMMENT ON OPERATOR @extschema@.*(pg_catalog.numeric, @extschema@.{T}) IS
+		'multiply, rounded half away from zero to {UNIT}';
+	COMMENT ON OPERATOR @extschema@.*(@extschema@.{T}, pg_catalog.float8) IS
+		'multiply (factor taken as numeric), rounded half away from zero to {UNIT}';
+	COMMENT ON OPERATOR @extschema@.*(pg_catalog.float8, @extschema@.{T}) IS
+		'multiply (factor taken as numeric), rounded half away from zero to {UNIT}';
+	COMMENT ON OPERATOR @extschema@./(@extschema@.{T}, pg_catalog.int8) IS
+		'divide, rounded half away from zero to {UNIT}';
+	COMMENT ON OPERATOR @extschema@./(@extschema@.{T}, pg_catalog.int4) IS
+		'divide, rounded half away from zero to {UNIT}';
+	COMMENT ON OPERATOR @extschema@./(@extschema@.{T}, pg_catalog.numeric) IS
+		'divide, rounded half away from zero to {UNIT}';
+	COMMENT ON OPERATOR @extschema@./(@extschema@.{T}, pg_catalog.float8) IS
+		'divide (divisor taken as numeric), rounded half away from zero to {UNIT}';
+	COMMENT ON OPERATOR @extschema@./(@extschema@.{T}, @extschema@.{T}) IS 'ratio, as numeric';
 
 	-- Functions and casts.
 

@@ -176,13 +176,25 @@ fp_lookup_unit(const FpKind *kind, const char *str, size_t len,
 		}
 	}
 
-	/* not accepted as written: explain a case mistake if that is all */
+	/*
+	 * Not accepted as written.  In another case it may be a rejected unit
+	 * ("Tons", "mT": explain the ambiguity rather than suggest "Mt"), or an
+	 * accepted one with a case mistake.
+	 */
+	for (u = kind->units; u->name != NULL; u++)
+	{
+		if (u->rejected && fp_unit_matches(kind, u, str, len, true))
+		{
+			err->match = u;
+			return FP_AMBIGUOUS_UNIT;
+		}
+	}
 	for (u = kind->units; u->name != NULL; u++)
 	{
 		if (fp_unit_matches(kind, u, str, len, true))
 		{
 			err->match = u;
-			return u->rejected ? FP_AMBIGUOUS_UNIT : FP_WRONG_CASE_UNIT;
+			return FP_WRONG_CASE_UNIT;
 		}
 	}
 	return FP_UNKNOWN_UNIT;

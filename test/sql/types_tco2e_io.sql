@@ -63,6 +63,8 @@ SELECT '5 ton'::tco2e;
 SELECT '5 tons'::tco2e;
 SELECT '5 mt'::tco2e;
 SELECT '5 lb'::tco2e;
+SELECT '5 mT'::tco2e;
+SELECT '5 Tons'::tco2e;
 SELECT '5 KG'::tco2e;
 SELECT '5 Tonnes'::tco2e;
 SELECT '5 furlongs'::tco2e;

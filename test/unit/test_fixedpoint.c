@@ -141,6 +141,8 @@ test_errors(void **state)
 	assert_tco2e_status("5 tons", FP_AMBIGUOUS_UNIT);
 	assert_tco2e_status("5 mt", FP_AMBIGUOUS_UNIT);
 	assert_tco2e_status("5 Ton", FP_AMBIGUOUS_UNIT);
+	assert_tco2e_status("5 mT", FP_AMBIGUOUS_UNIT);
+	assert_tco2e_status("5 TONS", FP_AMBIGUOUS_UNIT);
 	assert_tco2e_status("5 lb", FP_AMBIGUOUS_UNIT);
 	assert_tco2e_status("5 KG", FP_WRONG_CASE_UNIT);
 	assert_tco2e_status("5 kg co2e", FP_WRONG_CASE_UNIT);
