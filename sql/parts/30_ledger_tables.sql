@@ -62,20 +62,21 @@ COMMENT ON COLUMN carbon_ledger.account.balance IS
 
 CREATE TABLE carbon_ledger.activity (
 	activity_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	account_no	pg_catalog.text NOT NULL REFERENCES carbon_ledger.account,
+	account_no	pg_catalog.text NOT NULL,
 	kind		pg_catalog.text NOT NULL,
 	reduction	@extschema@.tco2e NOT NULL,
 	credits		@extschema@.carbon_credit NOT NULL,
 	credits_uncapped @extschema@.carbon_credit NOT NULL,
 	occurred_at pg_catalog.timestamptz NOT NULL,
-	request_id	pg_catalog.text NOT NULL UNIQUE,
+	request_id	pg_catalog.text NOT NULL,
 	booked_at	pg_catalog.timestamptz NOT NULL
 		DEFAULT pg_catalog.statement_timestamp()
 );
 CREATE INDEX ON carbon_ledger.activity (account_no, kind, occurred_at);
-CREATE INDEX ON carbon_ledger.activity (occurred_at);
 COMMENT ON TABLE carbon_ledger.activity IS
 	'credits earned by low-carbon activity (append-only)';
+COMMENT ON COLUMN carbon_ledger.activity.request_id IS
+	'idempotency key, unique across activities and redemptions (carbon_ledger.request)';
 COMMENT ON COLUMN carbon_ledger.activity.reduction IS
 	'CO2e reduction reported, kept in full even beyond the daily cap';
 COMMENT ON COLUMN carbon_ledger.activity.credits IS
@@ -85,10 +86,10 @@ COMMENT ON COLUMN carbon_ledger.activity.credits_uncapped IS
 
 CREATE TABLE carbon_ledger.redemption (
 	redemption_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-	account_no	pg_catalog.text NOT NULL REFERENCES carbon_ledger.account,
+	account_no	pg_catalog.text NOT NULL,
 	credits		@extschema@.carbon_credit NOT NULL,
 	item		pg_catalog.text NOT NULL,
-	request_id	pg_catalog.text NOT NULL UNIQUE,
+	request_id	pg_catalog.text NOT NULL,
 	reverses	pg_catalog.int8 UNIQUE
 		REFERENCES carbon_ledger.redemption,
 	redeemed_at pg_catalog.timestamptz NOT NULL
@@ -97,7 +98,6 @@ CREATE TABLE carbon_ledger.redemption (
 		DEFAULT pg_catalog.statement_timestamp()
 );
 CREATE INDEX ON carbon_ledger.redemption (account_no);
-CREATE INDEX ON carbon_ledger.redemption (redeemed_at);
 COMMENT ON TABLE carbon_ledger.redemption IS
 	'credits spent on goods, and reversals of earlier redemptions (append-only)';
 COMMENT ON COLUMN carbon_ledger.redemption.reverses IS
@@ -105,7 +105,12 @@ COMMENT ON COLUMN carbon_ledger.redemption.reverses IS
 
 -- Every request_id of activities and redemptions, with the content it
 -- carried: a retry of the same request is told apart from a reuse of the
--- id for another one.
+-- id for another one.  Its key is what makes request_ids unique across
+-- both tables (the booking triggers claim the id under the account lock;
+-- the ledger tables themselves carry no second unique index).  The
+-- booking triggers also check that the account exists, under its lock, in
+-- place of a foreign key, and the account guard refuses to delete an
+-- account that has ledger rows.
 CREATE TABLE carbon_ledger.request (
 	request_id	pg_catalog.text PRIMARY KEY,
 	operation	pg_catalog.text NOT NULL,

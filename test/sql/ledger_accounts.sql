@@ -142,3 +142,20 @@ SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
 SELECT count(*) AS rejected_requests_recorded FROM carbon_ledger.request
 WHERE request_id LIKE 'acc-x%';
 SELECT * FROM carbon_ledger.check_balances() WHERE account_no LIKE 'ACC-%';
+
+-- a non-superuser with row_security off (as restores run) is still checked
+CREATE ROLE regress_ledger_clerk;
+GRANT USAGE ON SCHEMA carbon_ledger TO regress_ledger_clerk;
+GRANT ALL ON ALL TABLES IN SCHEMA carbon_ledger TO regress_ledger_clerk;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA carbon_ledger TO regress_ledger_clerk;
+SET ROLE regress_ledger_clerk;
+SET row_security = off;
+SELECT state, message FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id)
+	VALUES ('ACC-1', 1000, 'tea', 'acc-x9')$$);
+SELECT state, message FROM pg_temp.try($$UPDATE carbon_ledger.account
+	SET balance = 1000 WHERE account_no = 'ACC-1'$$);
+RESET row_security;
+RESET ROLE;
+DROP OWNED BY regress_ledger_clerk;
+DROP ROLE regress_ledger_clerk;
