@@ -32,6 +32,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -136,15 +137,18 @@ spi_col(HeapTuple tup, int col, bool *isnull)
 	return SPI_getbinval(tup, SPI_tuptable->tupdesc, col, isnull);
 }
 
-/* Load all HMAC keys, ordered by first block (few rows). */
+/*
+ * Load all HMAC keys, ordered by first block (few rows).  fresh: take a new
+ * snapshot (sealing, after the chain lock) rather than the caller's.
+ */
 static List *
-load_keys(void)
+load_keys(bool fresh)
 {
 	List	   *keys = NIL;
 	MemoryContext oldcxt;
 
 	if (SPI_execute("SELECT key_id, first_block, key FROM carbon_ledger.audit_key "
-					"ORDER BY first_block, key_id", true, 0) != SPI_OK_SELECT)
+					"ORDER BY first_block, key_id", !fresh, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit keys");
 	oldcxt = MemoryContextSwitchTo(SPI_tuptable->tuptabcxt->parent);
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -222,8 +226,9 @@ read_head(uint8 *hash)
 {
 	bool		isnull;
 
+	/* not read-only: a fresh snapshot, taken after the chain lock */
 	if (SPI_execute("SELECT block_no, block_hash FROM carbon_ledger.audit_block "
-					"ORDER BY block_no DESC LIMIT 1", true, 1) != SPI_OK_SELECT)
+					"ORDER BY block_no DESC LIMIT 1", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit chain head");
 	if (SPI_processed == 0)
 	{
@@ -404,7 +409,7 @@ cl_audit_seal(PG_FUNCTION_ARGS)
 	if (SPI_execute("LOCK TABLE carbon_ledger.audit_block IN SHARE ROW EXCLUSIVE MODE",
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the audit chain");
-	keys = load_keys();
+	keys = load_keys(true);
 	while ((n = seal_one_block(keys)) > 0)
 	{
 		total += n;
@@ -437,15 +442,46 @@ note_bad(VerifyState *vs, int64 id, int64 block_no, const char *fmt,...)
 
 /* Text of a text column as UTF-8 (NULL for SQL NULL). */
 static const char *
-text_col(HeapTuple t, TupleDesc desc, int col)
+text_value(Datum d, bool isnull)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(t, desc, col, &isnull);
 	size_t		len;
 
 	if (isnull)
 		return NULL;
 	return cl_to_utf8(TextDatumGetCString(d), &len);
+}
+
+/* The last timestamp a column held, and its canonical text. */
+typedef struct TsCache
+{
+	bool		valid;
+	TimestampTz ts;
+	char		text[MAXDATELEN + 1];
+} TsCache;
+
+/*
+ * Canonical text of a timestamptz column, remembering the column's last
+ * value: the records of one transaction share their start time, and often
+ * their statement time, so verification formats each only once.  One cache
+ * per column, so that one record's two times never share a buffer.
+ */
+static const char *
+cached_timestamptz(TsCache *cache, Datum d, bool isnull)
+{
+	TimestampTz ts = DatumGetTimestampTz(d);
+	char	   *text;
+
+	if (isnull)
+		return NULL;
+	if (cache->valid && cache->ts == ts)
+		return cache->text;
+	text = cl_canon_timestamptz(ts);
+	if (strlen(text) > MAXDATELEN)
+		return text;
+	strcpy(cache->text, text);
+	cache->ts = ts;
+	cache->valid = true;
+	return cache->text;
 }
 
 /*
@@ -457,32 +493,37 @@ static bool
 record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
 				ClAuditImage *imgs)
 {
-	bool		isnull;
-	Datum		d;
+	static TsCache start_cache;
+	static TsCache stmt_cache;
+	Datum		v[AL_NATTS];
+	bool		n[AL_NATTS];
 	const ClAuditImage **slots[3];
 
+	if (desc->natts != AL_NATTS)
+		elog(ERROR, "audit log row has %d columns, expected %d",
+			 desc->natts, AL_NATTS);
+	heap_deform_tuple(t, desc, v, n);
 	memset(rec, 0, sizeof(*rec));
-	rec->id = DatumGetInt64(SPI_getbinval(t, desc, AL_ID + 1, &isnull));
-	rec->xid = U64FromFullTransactionId(DatumGetFullTransactionId(SPI_getbinval(t, desc, AL_XID + 1, &isnull)));
-	rec->ordinal = DatumGetInt32(SPI_getbinval(t, desc, AL_ORDINAL + 1, &isnull));
-	rec->table_name = text_col(t, desc, AL_TABLE + 1);
-	rec->operation = text_col(t, desc, AL_OPERATION + 1);
-	rec->session_user_name = text_col(t, desc, AL_SESSION_USER + 1);
-	rec->current_user_name = text_col(t, desc, AL_CURRENT_USER + 1);
-	d = SPI_getbinval(t, desc, AL_XACT_START + 1, &isnull);
-	rec->xact_start = isnull ? NULL : cl_canon_timestamptz(DatumGetTimestampTz(d));
-	d = SPI_getbinval(t, desc, AL_STMT_TIME + 1, &isnull);
-	rec->stmt_time = isnull ? NULL : cl_canon_timestamptz(DatumGetTimestampTz(d));
-	rec->version = DatumGetInt32(SPI_getbinval(t, desc, AL_VERSION + 1, &isnull));
+	rec->id = DatumGetInt64(v[AL_ID]);
+	rec->xid = U64FromFullTransactionId(DatumGetFullTransactionId(v[AL_XID]));
+	rec->ordinal = DatumGetInt32(v[AL_ORDINAL]);
+	rec->table_name = text_value(v[AL_TABLE], n[AL_TABLE]);
+	rec->operation = text_value(v[AL_OPERATION], n[AL_OPERATION]);
+	rec->session_user_name = text_value(v[AL_SESSION_USER], n[AL_SESSION_USER]);
+	rec->current_user_name = text_value(v[AL_CURRENT_USER], n[AL_CURRENT_USER]);
+	rec->xact_start = cached_timestamptz(&start_cache, v[AL_XACT_START],
+										 n[AL_XACT_START]);
+	rec->stmt_time = cached_timestamptz(&stmt_cache, v[AL_STMT_TIME],
+										n[AL_STMT_TIME]);
+	rec->version = DatumGetInt32(v[AL_VERSION]);
 	slots[0] = &rec->key;
 	slots[1] = &rec->old_row;
 	slots[2] = &rec->new_row;
 	for (int i = 0; i < 3; i++)
 	{
-		d = SPI_getbinval(t, desc, AL_KEY + 1 + i, &isnull);
-		if (isnull)
+		if (n[AL_KEY + i])
 			continue;
-		if (!cl_image_from_jsonb(DatumGetJsonbP(d), &imgs[i]))
+		if (!cl_image_from_jsonb(DatumGetJsonbP(v[AL_KEY + i]), &imgs[i]))
 			return false;
 		*slots[i] = &imgs[i];
 	}
@@ -939,7 +980,7 @@ verify_chain(VerifyState *vs)
 	cl_audit_relid("audit_log", false);
 
 	SPI_connect();
-	keys = load_keys();
+	keys = load_keys(false);
 	desc = CreateTemplateTupleDesc(4);
 	TupleDescInitEntry(desc, 1, "xid", INT8OID, -1, 0);
 	TupleDescInitEntry(desc, 2, "ordinal", INT4OID, -1, 0);
@@ -1169,8 +1210,8 @@ cl_audit_set_key(PG_FUNCTION_ARGS)
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the audit chain");
 	first_block = read_head(head) + 1;
-	if (SPI_execute("SELECT pg_catalog.coalesce(pg_catalog.max(key_id), 0) OPERATOR(pg_catalog.+) 1 "
-					"FROM carbon_ledger.audit_key", true, 1) != SPI_OK_SELECT)
+	if (SPI_execute("SELECT COALESCE(pg_catalog.max(key_id), 0) OPERATOR(pg_catalog.+) 1 "
+					"FROM carbon_ledger.audit_key", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit keys");
 	key_id = DatumGetInt32(spi_col(SPI_tuptable->vals[0], 1, &isnull));
 	argv[0] = Int32GetDatum(key_id);

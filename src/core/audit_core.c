@@ -31,11 +31,17 @@ static EVP_MD *sha256_md = NULL;
 static EVP_MD_CTX *sha256_ctx = NULL;
 static EVP_MAC *hmac_mac = NULL;
 
-/* Sink that feeds the shared digest context. */
+/*
+ * Sink that feeds the shared digest context, through a buffer: a record is
+ * written in many pieces of a few bytes, and one digest update per piece
+ * would cost more than the hashing itself.
+ */
 typedef struct HashSinkState
 {
 	EVP_MD_CTX *ctx;
 	bool		failed;
+	size_t		len;
+	uint8		buf[4096];
 } HashSinkState;
 
 /*
@@ -52,14 +58,34 @@ sha256_ready(void)
 	return sha256_md != NULL && sha256_ctx != NULL;
 }
 
-/* Sink callback: add bytes to the digest, remembering any failure. */
+/* Pass the buffered bytes to the digest, remembering any failure. */
+static void
+hash_sink_flush(HashSinkState *st)
+{
+	if (st->len > 0 && !st->failed &&
+		EVP_DigestUpdate(st->ctx, st->buf, st->len) != 1)
+		st->failed = true;
+	st->len = 0;
+}
+
+/* Sink callback: add bytes to the digest. */
 static void
 hash_sink_write(void *arg, const void *data, size_t len)
 {
 	HashSinkState *st = (HashSinkState *) arg;
 
-	if (!st->failed && EVP_DigestUpdate(st->ctx, data, len) != 1)
-		st->failed = true;
+	if (st->len + len > sizeof(st->buf))
+	{
+		hash_sink_flush(st);
+		if (len > sizeof(st->buf))
+		{
+			if (!st->failed && EVP_DigestUpdate(st->ctx, data, len) != 1)
+				st->failed = true;
+			return;
+		}
+	}
+	memcpy(st->buf + st->len, data, len);
+	st->len += len;
 }
 
 /* Write a 4-byte big-endian unsigned integer. */
@@ -245,6 +271,7 @@ leaf_begin(HashSinkState *st, ClSink *sink)
 		return false;
 	st->ctx = sha256_ctx;
 	st->failed = false;
+	st->len = 0;
 	sink->write = hash_sink_write;
 	sink->arg = st;
 	return true;
@@ -256,6 +283,7 @@ leaf_end(HashSinkState *st, uint8 *out)
 {
 	unsigned int outlen = 0;
 
+	hash_sink_flush(st);
 	return EVP_DigestFinal_ex(sha256_ctx, out, &outlen) == 1 &&
 		!st->failed && outlen == CL_HASH_LEN;
 }

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Benchmark of the audit trail (docs/performance.md, "Audit").
+#
+#   test/bench/audit_bench.sh [SECONDS] [VERIFY_RECORDS]
+#
+# 1. pgbench inserts into a ledger-shaped table three ways, at 1, 4 and 8
+#    clients, in one run: no trigger; the C audit trigger of carbon_ledger;
+#    a PL/pgSQL + pgcrypto trigger building a hash chain the usual way (lock
+#    the head row, hash previous hash and row, insert, move the head).
+#    Prints transactions per second and the ratios the targets are set on.
+# 2. audit_verify() over VERIFY_RECORDS (default 1,000,000) sealed records:
+#    records per second and SHA-256 bytes per second, against
+#    "openssl speed -evp sha256" on the same machine.
+#
+# Runs on a throwaway cluster (tools/cluster.sh) unless PGHOST/PGPORT are
+# set.  Needs pgbench and pgcrypto.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+secs=${1:-10}
+nverify=${2:-1000000}
+runas=()
+[[ $(id -u) -eq 0 ]] && runas=(runuser -u postgres --)
+
+if [[ -z ${PGHOST:-} && -z ${PGPORT:-} ]]; then
+	dir=$(mktemp -d /tmp/carbon_ledger-bench.XXXXXX)
+	[[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+	port=${BENCH_PORT:-55390}
+	trap '"$top/tools/cluster.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
+	"$top/tools/cluster.sh" start "$dir" "$port"
+	export PGHOST=$dir PGPORT=$port PGUSER=postgres
+fi
+export PGDATABASE=audit_bench
+psql() { "${runas[@]}" env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="${PGUSER:-}" PGDATABASE="$PGDATABASE" psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+pgb() { "${runas[@]}" env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="${PGUSER:-}" pgbench "$@"; }
+
+"${runas[@]}" env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="${PGUSER:-}" \
+	psql -X -q -d postgres -c 'DROP DATABASE IF EXISTS audit_bench' -c 'CREATE DATABASE audit_bench'
+psql <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION carbon_ledger;
+CREATE EXTENSION pgcrypto;
+-- a ledger-shaped table, three times
+CREATE TABLE act_none (
+	id bigserial PRIMARY KEY, account_no text NOT NULL, kind text NOT NULL,
+	reduction_g bigint NOT NULL, credits numeric(18,3) NOT NULL,
+	occurred_at timestamptz NOT NULL, request_id text NOT NULL UNIQUE);
+CREATE TABLE act_c (LIKE act_none INCLUDING ALL);
+CREATE TABLE act_pl (LIKE act_none INCLUDING ALL);
+SELECT carbon_ledger.audit_enable('act_c');
+
+-- the usual PL/pgSQL + pgcrypto chain: one head row, locked by every writer
+CREATE TABLE pl_chain (seq bigint PRIMARY KEY, prev_hash bytea NOT NULL,
+	hash bytea NOT NULL, tbl text NOT NULL, op text NOT NULL, row_data jsonb,
+	actor text NOT NULL, at timestamptz NOT NULL);
+CREATE TABLE pl_head (id int PRIMARY KEY, seq bigint NOT NULL, hash bytea NOT NULL);
+INSERT INTO pl_head VALUES (1, 0, '\x');
+CREATE FUNCTION pl_chain_trigger() RETURNS trigger LANGUAGE plpgsql
+SET search_path = public, pg_temp AS $$
+DECLARE
+	h pl_head;
+	r jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+	nh bytea;
+BEGIN
+	SELECT * INTO h FROM pl_head WHERE id = 1 FOR UPDATE;
+	nh := digest(h.hash || convert_to(TG_TABLE_NAME || TG_OP || r::text, 'UTF8'), 'sha256');
+	INSERT INTO pl_chain VALUES (h.seq + 1, h.hash, nh, TG_TABLE_NAME, TG_OP, r,
+		session_user, clock_timestamp());
+	UPDATE pl_head SET seq = h.seq + 1, hash = nh WHERE id = 1;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER pl_chain AFTER INSERT OR UPDATE OR DELETE ON act_pl
+	FOR EACH ROW EXECUTE FUNCTION pl_chain_trigger();
+SQL
+
+work=$(mktemp -d /tmp/carbon_ledger-bench-sql.XXXXXX)
+chmod 755 "$work"
+for t in none c pl; do
+	cat >"$work/$t.sql" <<-EOF
+	\set a random(1, 37901)
+	\set g random(1, 50000)
+	INSERT INTO act_$t (account_no, kind, reduction_g, credits, occurred_at, request_id)
+	VALUES ('XZ' || :a, 'green_commute', :g, :g / 1000.0, now(), md5(random()::text || :client_id));
+	EOF
+done
+chmod 644 "$work"/*.sql
+
+echo "== insert throughput (pgbench -M prepared, ${secs}s per run, best of ${BENCH_ROUNDS:-3} rounds, tps)"
+printf '%-8s %12s %12s %12s %10s %10s\n' clients no_trigger c_audit plpgsql c/none c/plpgsql
+rounds=${BENCH_ROUNDS:-3}
+for c in 1 4 8; do
+	declare -A tps=([none]=0 [c]=0 [pl]=0)
+	# the three variants take turns, each keeps its best round: the machine
+	# may be shared, and a slow round says more about the neighbours
+	for ((r = 0; r < rounds; r++)); do
+		for t in none c pl; do
+			psql -c "CHECKPOINT" >/dev/null
+			v=$(pgb -n -M prepared -c "$c" -j "$c" -T "$secs" -f "$work/$t.sql" audit_bench 2>/dev/null |
+				sed -nE 's/^tps = ([0-9.]+) .*/\1/p')
+			if (($(echo "$v > ${tps[$t]}" | bc -l))); then tps[$t]=$v; fi
+		done
+	done
+	printf '%-8s %12.0f %12.0f %12.0f %10.2f %10.2f\n' "$c" "${tps[none]}" "${tps[c]}" "${tps[pl]}" \
+		"$(echo "${tps[c]} / ${tps[none]}" | bc -l)" "$(echo "${tps[c]} / ${tps[pl]}" | bc -l)"
+done
+
+echo "== audit_verify over $nverify records"
+psql <<SQL
+SELECT carbon_ledger.audit_seal() >= 0 AS sealed;
+CREATE TABLE act_v (LIKE act_none INCLUDING ALL);
+SELECT carbon_ledger.audit_enable('act_v');
+SQL
+have=$(psql -At -c "SELECT count(*) FROM carbon_ledger.audit_log")
+batch=10000
+while ((have < nverify)); do
+	n=$((nverify - have < batch ? nverify - have : batch))
+	psql -c "INSERT INTO act_v (account_no, kind, reduction_g, credits, occurred_at, request_id)
+		SELECT 'XZ' || g % 37901, 'green_commute', g, g / 1000.0, now(), md5(g::text || random())
+		  FROM generate_series(1, $n) g" >/dev/null
+	have=$((have + n))
+	((have % 200000 < batch)) && psql -c "SELECT carbon_ledger.audit_seal()" >/dev/null
+done
+psql -c "SELECT carbon_ledger.audit_seal()" >/dev/null
+psql -c "VACUUM ANALYZE carbon_ledger.audit_log" >/dev/null
+# bytes hashed: every record (0x00 || canonical bytes), every Merkle node
+# (65 bytes) and transaction entry, every block header
+bytes=$(psql -At -c "SELECT sum(1 + octet_length(carbon_ledger.audit_canonical_record(id))) FROM carbon_ledger.audit_log")
+nodes=$(psql -At -c "SELECT (SELECT count(*) FROM carbon_ledger.audit_log) * 65 + (SELECT count(*) FROM carbon_ledger.audit_block_xact) * 130 + (SELECT count(*) FROM carbon_ledger.audit_block) * 200")
+records=$(psql -At -c "SELECT count(*) FROM carbon_ledger.audit_log")
+# warm the cache once, then time
+psql -At -c "SELECT valid FROM carbon_ledger.audit_verify()" >/dev/null
+start=$(date +%s.%N)
+result=$(psql -At -c "SELECT valid, records_checked, blocks_checked FROM carbon_ledger.audit_verify()")
+end=$(date +%s.%N)
+elapsed=$(echo "$end - $start" | bc -l)
+total=$((bytes + nodes))
+ossl=$(openssl speed -evp sha256 -seconds 3 2>/dev/null | awk '/^sha256/ {print $4, $NF}')
+ossl256=$(echo "$ossl" | awk '{sub(/k$/, "", $1); print $1 * 1000}')
+osslmax=$(echo "$ossl" | awk '{sub(/k$/, "", $2); print $2 * 1000}')
+printf 'verify result (valid|records|blocks): %s\n' "$result"
+printf 'records: %d, bytes hashed: %d (records %d, tree and blocks %d)\n' "$records" "$total" "$bytes" "$nodes"
+printf 'elapsed: %.2f s, %.0f records/s, %.1f MB/s hashed\n' "$elapsed" \
+	"$(echo "$records / $elapsed" | bc -l)" "$(echo "$total / $elapsed / 1000000" | bc -l)"
+printf 'openssl speed -evp sha256: %.1f MB/s at 256-byte blocks, %.1f MB/s at 16 KB blocks\n' \
+	"$(echo "$ossl256 / 1000000" | bc -l)" "$(echo "$osslmax / 1000000" | bc -l)"
+printf 'ratio to openssl: %.3f (16 KB blocks), %.3f (256-byte blocks)\n' \
+	"$(echo "$total / $elapsed / $osslmax" | bc -l)" "$(echo "$total / $elapsed / $ossl256" | bc -l)"
+rm -rf "$work"

@@ -1,0 +1,95 @@
+# pg_dump and pg_restore of a database with an audit trail: the copy keeps
+# every record, block and link and verifies; the HMAC key is not in the
+# dump and must be reinstalled with audit_restore_key(); digests name their
+# database, so the copy's new digests are not mistaken for the original's.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('dump');
+$node->init;
+$node->append_conf('postgresql.conf', qq{
+shared_preload_libraries = 'carbon_ledger'
+carbon_ledger.seal_interval = 0
+});
+$node->start;
+
+$node->safe_psql('postgres', 'CREATE DATABASE bank');
+$node->safe_psql('bank', q{
+CREATE EXTENSION carbon_ledger;
+CREATE TABLE loan (loan_no text PRIMARY KEY, principal numeric, issued date);
+SELECT carbon_ledger.audit_enable('loan');
+INSERT INTO loan VALUES ('L1', 1000000.00, '2025-01-02'), ('L2', 5.5, '2025-02-03');
+UPDATE loan SET principal = 900000.00 WHERE loan_no = 'L1';
+SELECT carbon_ledger.audit_seal();
+SELECT carbon_ledger.audit_set_key(sha256('dump test key'));
+INSERT INTO loan VALUES ('L3', 7, '2025-03-04');
+SELECT carbon_ledger.audit_seal();
+INSERT INTO loan VALUES ('L4', 8, '2025-03-05');
+});
+is($node->safe_psql('bank',
+	'SELECT valid, unsealed_records FROM carbon_ledger.audit_verify()'),
+	't|1', 'original verifies, one record unsealed');
+my $digest = $node->safe_psql('bank', 'SELECT carbon_ledger.audit_digest()');
+
+my $dump = $node->basedir . '/bank.dump';
+$node->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $node->connstr('bank') ],
+	'pg_dump');
+my $plain = $node->basedir . '/bank.sql';
+$node->command_ok([ 'pg_dump', '-f', $plain, '-d', $node->connstr('bank') ],
+	'plain pg_dump');
+my $key_hex = $node->safe_psql('bank',
+	q{SELECT encode(sha256('dump test key'), 'hex')});
+my $text = slurp_file($plain);
+unlike($text, qr/$key_hex/, 'the HMAC key is not in the dump');
+like($text, qr/COPY carbon_ledger\.audit_log/, 'the audit log is in the dump');
+
+$node->safe_psql('postgres', 'CREATE DATABASE copy');
+$node->command_ok([ 'pg_restore', '-d', $node->connstr('copy'), $dump ],
+	'pg_restore');
+
+is($node->safe_psql('copy', q{SELECT count(*) FROM carbon_ledger.audit_log}),
+	$node->safe_psql('bank', q{SELECT count(*) FROM carbon_ledger.audit_log}),
+	'every record restored');
+like($node->safe_psql('copy',
+	q{SELECT valid, coalesce(reason, '') FROM carbon_ledger.audit_verify()}),
+	qr/^f\|key missing: block 2 was sealed with HMAC key 1, which is not installed$/,
+	'without its key the keyed part cannot be verified');
+$node->safe_psql('copy',
+	q{SELECT carbon_ledger.audit_restore_key(1, sha256('dump test key'))});
+my ($rc, $out, $err) = $node->psql('copy',
+	q{SELECT carbon_ledger.audit_restore_key(2, sha256('wrong key'))});
+like($err, qr/no audit block was sealed with HMAC key 2/, 'unknown key id refused');
+is($node->safe_psql('copy',
+	q{SELECT valid, unsealed_records, coalesce(reason, '') FROM carbon_ledger.audit_verify()}),
+	't|1|', 'restored copy verifies once its key is back');
+is($node->safe_psql('copy',
+	"SELECT valid FROM carbon_ledger.audit_verify('$digest'::carbon_ledger.audit_chain_digest)"),
+	't', 'the copy still extends the original digest');
+
+# the audit triggers came back, enabled always, and keep recording
+is($node->safe_psql('copy', q{SELECT string_agg(tgname || ':' || tgenabled::text, ',' ORDER BY tgname)
+	FROM pg_trigger WHERE tgrelid = 'loan'::regclass}),
+	'carbon_ledger_audit:A,carbon_ledger_audit_truncate:A', 'audit triggers restored');
+$node->safe_psql('copy', q{INSERT INTO loan VALUES ('L5', 9, '2025-04-01');
+	SELECT carbon_ledger.audit_seal();});
+is($node->safe_psql('copy',
+	q{SELECT valid, unsealed_records FROM carbon_ledger.audit_verify()}),
+	't|0', 'copy seals new blocks and verifies');
+
+# new blocks carry the copy's identity: its digest is not the original's
+my $copy_digest = $node->safe_psql('copy', 'SELECT carbon_ledger.audit_digest()');
+$node->safe_psql('bank', q{INSERT INTO loan VALUES ('L6', 10, '2025-04-02');
+	SELECT carbon_ledger.audit_seal();});
+like($node->safe_psql('bank',
+	"SELECT valid, reason FROM carbon_ledger.audit_verify('$copy_digest'::carbon_ledger.audit_chain_digest)"),
+	qr/^f\|digest not in chain: the digest belongs to database \d+\/\d+, block 3 to database \d+\/\d+$/,
+	"the copy's digest is not mistaken for the original's");
+is($node->safe_psql('copy', q{SELECT database_oid <> lag(database_oid) OVER (ORDER BY block_no)
+	FROM carbon_ledger.audit_block ORDER BY block_no DESC LIMIT 1}),
+	't', 'the copy stamps its own identity on new blocks');
+
+$node->stop;
+done_testing();
