@@ -477,4 +477,16 @@ for my $name (sort keys %shard)
 		'0', "$name: check_balances() finds nothing");
 }
 
+# With shard_b down, what lives on shard_a is still served; a query that
+# needs shard_b fails with a connection error instead of a partial answer.
+$shard{shard_b}->stop;
+is($coord->safe_psql('ledger',
+		"SELECT count(*) FROM national.account WHERE region_code = '540102'"),
+	'8', 'with shard_b down, a query pruned to shard_a still works');
+my ($down_rc, $down_out, $down_err) = $coord->psql('ledger',
+	"\\set VERBOSITY verbose\nSELECT count(*) FROM national.account");
+isnt($down_rc, 0, 'a query needing shard_b fails');
+like($down_err, qr/ERROR:  080(01|06): /,
+	'with a connection error, not a partial result');
+
 done_testing();
