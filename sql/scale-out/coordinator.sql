@@ -142,6 +142,40 @@ $$;
 COMMENT ON FUNCTION national.attach_shard(name, text, text) IS
 	'creates the foreign partitions of every national table for the region codes a shard holds';
 
+-- check_placement(): for every foreign partition, how many of the rows it
+-- returns lie outside its bounds. postgres_fdw does not check bounds on
+-- read: a row written on a shard directly, with the region of another
+-- shard, would be counted under the wrong shard and missed by queries
+-- pruned to its region. The counts run on the shards.
+CREATE FUNCTION national.check_placement()
+RETURNS TABLE (partition_name regclass, misplaced bigint)
+LANGUAGE plpgsql
+STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p			record;
+BEGIN
+	FOR p IN
+		SELECT c.oid::regclass AS part,
+			   pg_get_partition_constraintdef(c.oid) AS bounds
+		FROM national.ledger_table t
+		JOIN pg_inherits i
+			ON i.inhparent = format('national.%I', t.table_name)::regclass
+		JOIN pg_class c ON c.oid = i.inhrelid
+		ORDER BY c.relname
+	LOOP
+		partition_name := p.part;
+		EXECUTE format('SELECT count(*) FROM %s WHERE NOT (%s)',
+					   p.part, p.bounds)
+			INTO misplaced;
+		RETURN NEXT;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION national.check_placement() IS
+	'rows of each foreign partition that lie outside its region bounds (should all be 0)';
+
 SELECT national.create_tables();
 
 -- regional_summary(period_start, period_end, time_zone): the national

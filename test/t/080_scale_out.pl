@@ -477,6 +477,19 @@ for my $name (sort keys %shard)
 		'0', "$name: check_balances() finds nothing");
 }
 
+# Every row lies within the bounds of the partition that returns it; a row
+# written on shard_a directly with a region of shard_b is found.
+my $placement = q{
+	SELECT string_agg(partition_name || ' ' || misplaced, ' ')
+	FROM national.check_placement() WHERE misplaced > 0};
+is($coord->safe_psql('ledger', $placement), '',
+	'check_placement(): every row is on the shard of its region');
+$shard{shard_a}->safe_psql('ledger', q{
+	INSERT INTO carbon_ledger.account (account_no, holder_ref, programme_id, region_code)
+	VALUES ('XZ540402999', 'stray', 'xz-2025', '540402')});
+is($coord->safe_psql('ledger', $placement), '"national".account_shard_a 1',
+	'check_placement() finds an account written on the wrong shard');
+
 # With shard_b down, what lives on shard_a is still served; a query that
 # needs shard_b fails with a connection error instead of a partial answer.
 $shard{shard_b}->stop;
