@@ -118,7 +118,11 @@ COMMENT ON FUNCTION national.create_tables() IS
 
 -- attach_shard(server, region_from, region_to): make the shard behind the
 -- foreign server hold the region codes from region_from (included) to
--- region_to (excluded) of every national table.
+-- region_to (excluded) of every national table. The shard must run
+-- carbon_ledger at the version and in the schema it has here: remote SQL
+-- names the extension's functions by schema, and both sides must mean the
+-- same definitions by them (checked through two foreign tables on the
+-- shard's catalogs, dropped again).
 CREATE FUNCTION national.attach_shard(server name, region_from text,
 									  region_to text)
 RETURNS void
@@ -127,7 +131,35 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	t			record;
+	here		text;
+	there		text;
 BEGIN
+	SELECT e.extversion || ' in schema ' || n.nspname INTO STRICT here
+	FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+	WHERE e.extname = 'carbon_ledger';
+	EXECUTE format('CREATE FOREIGN TABLE national.shard_extension '
+				   '(extname name, extversion text, extnamespace oid) '
+				   'SERVER %I OPTIONS (schema_name %L, table_name %L)',
+				   server, 'pg_catalog', 'pg_extension');
+	EXECUTE format('CREATE FOREIGN TABLE national.shard_namespace '
+				   '(oid oid, nspname name) '
+				   'SERVER %I OPTIONS (schema_name %L, table_name %L)',
+				   server, 'pg_catalog', 'pg_namespace');
+	SELECT e.extversion || ' in schema ' || n.nspname INTO there
+	FROM national.shard_extension e
+	JOIN national.shard_namespace n ON n.oid = e.extnamespace
+	WHERE e.extname = 'carbon_ledger';
+	DROP FOREIGN TABLE national.shard_extension, national.shard_namespace;
+	IF there IS DISTINCT FROM here THEN
+		RAISE EXCEPTION 'server "%" does not run carbon_ledger % as this database does',
+			server, here
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			DETAIL = format('The shard has %s.',
+							coalesce('carbon_ledger ' || there,
+									 'no carbon_ledger extension')),
+			HINT = 'Install or update the extension on the shard to the same version, in the same schema.';
+	END IF;
+
 	FOR t IN SELECT * FROM national.ledger_table ORDER BY table_name LOOP
 		EXECUTE format('CREATE FOREIGN TABLE national.%I '
 					   'PARTITION OF national.%I '

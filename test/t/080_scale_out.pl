@@ -101,6 +101,20 @@ for my $name (sort keys %shard_range)
 	$coord->safe_psql('ledger',
 		"SELECT national.attach_shard('$name', '$from', '$to')");
 }
+# A server whose database lacks the extension is refused as a shard.
+{
+	my ($host, $port) = ($shard{shard_a}->host, $shard{shard_a}->port);
+	my ($rc, $out, $err) = $coord->psql('ledger', qq{
+		\\set VERBOSITY verbose
+		CREATE SERVER bare FOREIGN DATA WRAPPER postgres_fdw
+			OPTIONS (host '$host', port '$port', dbname 'postgres');
+		CREATE USER MAPPING FOR CURRENT_USER SERVER bare;
+		SELECT national.attach_shard('bare', '550000', '560000');
+	});
+	like($err,
+		qr/ERROR:  55000: server "bare" does not run carbon_ledger \S+ in schema public as this database does\nDETAIL:  The shard has no carbon_ledger extension\./,
+		'attach_shard() refuses a server without the extension');
+}
 is( $coord->safe_psql(
 		'ledger', q{
 	SELECT string_agg(c.relname || ':' || s.srvname, ' ' ORDER BY c.relname)
