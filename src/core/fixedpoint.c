@@ -21,46 +21,49 @@
 
 #include "fixedpoint.h"
 
+/* A unit table entry; the length is computed at compile time */
+#define FP_UNIT(name, exp10, rejected) {name, sizeof(name) - 1, exp10, rejected}
+
 /*
  * Units of tco2e, in grams.  Symbols and words are case-sensitive.  The
  * rejected entries exist so that the error can say why they are refused.
  */
 static const FpUnit tco2e_units[] = {
-	{"g", 0, NULL},
-	{"kg", 3, NULL},
-	{"t", 6, NULL},
-	{"kt", 9, NULL},
-	{"Mt", 12, NULL},
-	{"Gt", 15, NULL},
-	{"gram", 0, NULL},
-	{"grams", 0, NULL},
-	{"kilogram", 3, NULL},
-	{"kilograms", 3, NULL},
-	{"tonne", 6, NULL},
-	{"tonnes", 6, NULL},
-	{"\xe5\x85\x8b", 0, NULL},	/* 克 */
-	{"\xe5\x8d\x83\xe5\x85\x8b", 3, NULL},	/* 千克 */
-	{"\xe5\x85\xac\xe6\x96\xa4", 3, NULL},	/* 公斤 */
-	{"\xe5\x90\xa8", 6, NULL},	/* 吨 */
-	{"\xe5\x8d\x83\xe5\x90\xa8", 9, NULL},	/* 千吨 */
-	{"\xe4\xb8\x87\xe5\x90\xa8", 10, NULL},	/* 万吨 */
-	{"\xe7\x99\xbe\xe4\xb8\x87\xe5\x90\xa8", 12, NULL},	/* 百万吨 */
-	{"\xe4\xba\xbf\xe5\x90\xa8", 14, NULL},	/* 亿吨 */
-	{"ton", 0, "\"ton\" is ambiguous: it may mean a short ton (907.18474 kg), a long ton (1016.0469088 kg) or a tonne (1000 kg)."},
-	{"tons", 0, "\"tons\" is ambiguous: it may mean short tons (907.18474 kg), long tons (1016.0469088 kg) or tonnes (1000 kg)."},
-	{"mt", 0, "\"mt\" is ambiguous: it may mean a metric ton (t) or a megatonne (Mt)."},
-	{"MT", 0, "\"MT\" is ambiguous: it may mean a metric ton (t) or a megatonne (Mt)."},
-	{"lb", 0, "\"lb\" (pound) is not a metric unit of mass."},
-	{"lbs", 0, "\"lbs\" (pounds) is not a metric unit of mass."},
-	{NULL, 0, NULL}
+	FP_UNIT("g", 0, NULL),
+	FP_UNIT("kg", 3, NULL),
+	FP_UNIT("t", 6, NULL),
+	FP_UNIT("kt", 9, NULL),
+	FP_UNIT("Mt", 12, NULL),
+	FP_UNIT("Gt", 15, NULL),
+	FP_UNIT("gram", 0, NULL),
+	FP_UNIT("grams", 0, NULL),
+	FP_UNIT("kilogram", 3, NULL),
+	FP_UNIT("kilograms", 3, NULL),
+	FP_UNIT("tonne", 6, NULL),
+	FP_UNIT("tonnes", 6, NULL),
+	FP_UNIT("\xe5\x85\x8b", 0, NULL),	/* 克 */
+	FP_UNIT("\xe5\x8d\x83\xe5\x85\x8b", 3, NULL),	/* 千克 */
+	FP_UNIT("\xe5\x85\xac\xe6\x96\xa4", 3, NULL),	/* 公斤 */
+	FP_UNIT("\xe5\x90\xa8", 6, NULL),	/* 吨 */
+	FP_UNIT("\xe5\x8d\x83\xe5\x90\xa8", 9, NULL),	/* 千吨 */
+	FP_UNIT("\xe4\xb8\x87\xe5\x90\xa8", 10, NULL),	/* 万吨 */
+	FP_UNIT("\xe7\x99\xbe\xe4\xb8\x87\xe5\x90\xa8", 12, NULL),	/* 百万吨 */
+	FP_UNIT("\xe4\xba\xbf\xe5\x90\xa8", 14, NULL),	/* 亿吨 */
+	FP_UNIT("ton", 0, "\"ton\" is ambiguous: it may mean a short ton (907.18474 kg), a long ton (1016.0469088 kg) or a tonne (1000 kg)."),
+	FP_UNIT("tons", 0, "\"tons\" is ambiguous: it may mean short tons (907.18474 kg), long tons (1016.0469088 kg) or tonnes (1000 kg)."),
+	FP_UNIT("mt", 0, "\"mt\" is ambiguous: it may mean a metric ton (t) or a megatonne (Mt)."),
+	FP_UNIT("MT", 0, "\"MT\" is ambiguous: it may mean a metric ton (t) or a megatonne (Mt)."),
+	FP_UNIT("lb", 0, "\"lb\" (pound) is not a metric unit of mass."),
+	FP_UNIT("lbs", 0, "\"lbs\" (pounds) is not a metric unit of mass."),
+	{NULL, 0, 0, NULL}
 };
 
 /* Units of carbon_credit, in thousandths of a credit */
 static const FpUnit credit_units[] = {
-	{"cr", 3, NULL},
-	{"credit", 3, NULL},
-	{"credits", 3, NULL},
-	{NULL, 0, NULL}
+	FP_UNIT("cr", 3, NULL),
+	FP_UNIT("credit", 3, NULL),
+	FP_UNIT("credits", 3, NULL),
+	{NULL, 0, 0, NULL}
 };
 
 const FpKind fp_tco2e_kind = {
@@ -129,11 +132,13 @@ static bool
 fp_unit_matches(const FpKind *kind, const FpUnit *u, const char *str,
 				size_t len, bool nocase)
 {
-	size_t		ulen = strlen(u->name);
+	size_t		ulen = u->len;
 	size_t		pos;
 
 	if (len < ulen)
 		return false;
+	if (!nocase && str[0] != u->name[0])
+		return false;			/* the common case, without a call */
 	if (nocase ? !fp_equal_nocase(str, ulen, u->name)
 		: memcmp(str, u->name, ulen) != 0)
 		return false;
@@ -263,9 +268,11 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 	end = len;
 	while (end > pos && fp_isspace((unsigned char) str[end - 1]))
 		end--;
-	if (fp_equal_nocase(str + pos, end - pos, "nan") ||
-		fp_equal_nocase(str + pos, end - pos, "inf") ||
-		fp_equal_nocase(str + pos, end - pos, "infinity"))
+	if (pos < end && (fp_tolower((unsigned char) str[pos]) == 'n' ||
+					  fp_tolower((unsigned char) str[pos]) == 'i') &&
+		(fp_equal_nocase(str + pos, end - pos, "nan") ||
+		 fp_equal_nocase(str + pos, end - pos, "inf") ||
+		 fp_equal_nocase(str + pos, end - pos, "infinity")))
 		return FP_NOT_FINITE;
 
 	/* digits, an optional decimal point, more digits */

@@ -37,6 +37,7 @@ typedef enum FpStatus
 typedef struct FpUnit
 {
 	const char *name;			/* as written, UTF-8, case-sensitive */
+	size_t		len;			/* strlen(name) */
 	int			exp10;			/* the unit is 10^exp10 units of account */
 	const char *rejected;		/* non-NULL: not accepted, and why */
 } FpUnit;

@@ -11,13 +11,13 @@
 # Usage: test/bench/types_bench.sh [ROWS]
 # Runs against PGHOST/PGPORT when set (the extension must be installed
 # there), otherwise against a throwaway cluster started with tools/cluster.sh
-# (run "make install" first).  Each timing is the median of REPS runs
-# (default 5; COPY: 3).
+# (run "make install" first).  Each timing is the minimum over REPS
+# interleaved rounds (default 7; COPY: COPY_REPS, default 3).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rows=${1:-10000000}
-reps=${REPS:-5}
+reps=${REPS:-7}
 copy_reps=${COPY_REPS:-3}
 
 work=$(mktemp -d /tmp/carbon_ledger-bench.XXXXXX)
@@ -45,21 +45,27 @@ q() {
 	psql -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"
 }
 
-# time_ms SETUP SQL [N [PRE]]: median wall time in ms of SQL over N runs
-# (default $reps) in one session prepared by SETUP; PRE, if given, runs
-# untimed before each run.
-time_ms() {
-	local setup=$1 sql=$2 n=${3:-$reps} pre=${4:-} i
+# run_rounds FILE: FILE holds lines "LABEL<TAB>PRE<TAB>SQL".  Runs every
+# line once per round, for $reps rounds, in one session, interleaving the
+# queries so that a change in machine load hits them all alike; PRE runs
+# untimed before SQL.  Prints "LABEL<TAB>minimum ms" per label (the minimum
+# is the least disturbed run: the server and the machine are shared).
+run_rounds() {
+	local file=$1 n=${2:-$reps} i label pre sql
 	{
-		echo "$setup"
 		for ((i = 0; i < n; i++)); do
-			[[ -n $pre ]] && echo "$pre"
-			echo '\timing on'
-			echo "$sql"
-			echo '\timing off'
+			while IFS=$'\t' read -r label pre sql; do
+				echo '\timing off'
+				[[ -n $pre ]] && echo "$pre"
+				echo "\\echo LABEL $label"
+				echo '\timing on'
+				echo "$sql"
+			done <"$file"
 		done
-	} | psql -X -q -A -t -v ON_ERROR_STOP=1 2>&1 | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' |
-		sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+	} | psql -X -q -A -t -v ON_ERROR_STOP=1 2>&1 |
+		awk '/^LABEL / {label = $2; next}
+			 /^Time: / {t = $2 + 0; if (!(label in m) || t < m[label]) m[label] = t}
+			 END {for (l in m) printf "%s\t%.1f\n", l, m[l]}'
 }
 
 echo "== loading $rows rows into bench_tco2e, bench_bigint, bench_numeric"
@@ -80,27 +86,43 @@ q "SELECT (SELECT tco2e_grams(sum(v)) FROM bench_tco2e) = (SELECT sum(v) FROM be
       AND (SELECT sum(v)::numeric FROM bench_tco2e) = (SELECT sum(v) FROM bench_numeric)" |
 	grep -qx t || { echo "the three tables disagree" >&2; exit 1; }
 
-declare -A t
+serial="SET max_parallel_workers_per_gather = 0;"
+parallel="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
+: >"$work/aggs.tsv"
 for mode in serial parallel; do
-	if [[ $mode == serial ]]; then
-		setup="SET max_parallel_workers_per_gather = 0;"
-	else
-		setup="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
-	fi
 	for ty in tco2e bigint numeric; do
-		for agg in 'count(*)' 'sum(v)' 'avg(v)'; do
-			t[$mode,$ty,$agg]=$(time_ms "$setup" "SELECT $agg FROM bench_$ty;")
-			echo "$mode $ty $agg: ${t[$mode,$ty,$agg]} ms"
+		for agg in count sum avg; do
+			arg=v
+			[[ $agg == count ]] && arg='*'
+			printf '%s\t%s\t%s\n' "$mode,$ty,$agg" "${!mode}" \
+				"SELECT $agg($arg) FROM bench_$ty;" >>"$work/aggs.tsv"
 		done
 	done
 done
+echo "== aggregates: $reps interleaved rounds, minimum of each"
+declare -A t
+while IFS=$'\t' read -r label ms; do
+	t[$label]=$ms
+done < <(run_rounds "$work/aggs.tsv")
+for mode in serial parallel; do
+	for ty in tco2e bigint numeric; do
+		echo "$mode $ty: count(*) ${t[$mode,$ty,count]} ms, sum ${t[$mode,$ty,sum]} ms, avg ${t[$mode,$ty,avg]} ms"
+	done
+done
 
-echo "== COPY FROM (each table's own text form)"
-declare -A c
+echo "== COPY FROM (each table's own text form): $copy_reps interleaved rounds"
+: >"$work/copy.tsv"
 for ty in tco2e bigint numeric; do
 	q "COPY bench_$ty TO '$work/files/$ty.txt'"
-	q "DROP TABLE IF EXISTS copy_$ty; CREATE TABLE copy_$ty (LIKE bench_$ty)"
-	c[$ty]=$(time_ms "" "COPY copy_$ty FROM '$work/files/$ty.txt';" "$copy_reps" "TRUNCATE copy_$ty;")
+	q "SET client_min_messages = warning; DROP TABLE IF EXISTS copy_$ty; CREATE TABLE copy_$ty (LIKE bench_$ty)"
+	printf '%s\t%s\t%s\n' "$ty" "TRUNCATE copy_$ty;" \
+		"COPY copy_$ty FROM '$work/files/$ty.txt';" >>"$work/copy.tsv"
+done
+declare -A c
+while IFS=$'\t' read -r label ms; do
+	c[$label]=$ms
+done < <(run_rounds "$work/copy.tsv" "$copy_reps")
+for ty in tco2e bigint numeric; do
 	echo "COPY $ty: ${c[$ty]} ms ($(stat -c %s "$work/files/$ty.txt") bytes of text)"
 done
 
@@ -109,9 +131,9 @@ declare -A o
 own() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a - b}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 for mode in serial parallel; do
-	for agg in 'sum(v)' 'avg(v)'; do
+	for agg in sum avg; do
 		for ty in tco2e bigint numeric; do
-			o[$ty]=$(own "${t[$mode,$ty,$agg]}" "${t[$mode,$ty,count(*)]}")
+			o[$ty]=$(own "${t[$mode,$ty,$agg]}" "${t[$mode,$ty,count]}")
 		done
 		printf '%-8s %-6s own cost ms: tco2e %s, bigint %s, numeric %s; tco2e/bigint %s, tco2e/numeric %s\n' \
 			"$mode" "$agg" "${o[tco2e]}" "${o[bigint]}" "${o[numeric]}" \
