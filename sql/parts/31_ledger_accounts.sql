@@ -14,6 +14,19 @@
 -- come with their bookkeeping rows and balances, and booking them again
 -- would count them twice (docs/ledger.md, "Dump and restore").
 
+-- restoring(): whether rows are being restored from a dump: a superuser
+-- session with row_security off, as pg_restore and pg_dump's scripts run.
+-- The booking triggers then take rows as they come, with the bookkeeping
+-- rows and balances restored beside them.  A plain SQL expression, so
+-- that the planner inlines it into the triggers.
+CREATE FUNCTION carbon_ledger.restoring()
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
+		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool
+$$;
+
 -- lock_account(account_no, operation): lock the account row and return it;
 -- LD002 if it does not exist, LD003 if frozen, LD004 if closed.
 CREATE FUNCTION carbon_ledger.lock_account(p_account pg_catalog.text,
@@ -215,9 +228,7 @@ DECLARE
 	lot			carbon_ledger.credit_lot;
 	left_over	pg_catalog.int8;
 BEGIN
-	/* a superuser's pg_restore or dump script: rows come with their bookkeeping */
-	IF NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
-		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool THEN
+	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
 	END IF;
 
@@ -272,9 +283,7 @@ BEGIN
 		RETURN OLD;
 	END IF;
 
-	/* a superuser's pg_restore or dump script: rows come with their bookkeeping */
-	IF NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
-		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool THEN
+	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
 	END IF;
 
@@ -388,9 +397,7 @@ DECLARE
 	uncapped	pg_catalog.int8;
 	day_start	pg_catalog.timestamp;
 BEGIN
-	/* a superuser's pg_restore or dump script: rows come with their bookkeeping */
-	IF NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
-		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool THEN
+	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
 	END IF;
 
@@ -421,7 +428,7 @@ BEGIN
 	PERFORM carbon_ledger.claim_request(NEW.request_id, 'activity',
 		NEW.account_no,
 		pg_catalog.jsonb_build_object('kind', NEW.kind, 'grams', grams,
-			'occurred_at', pg_catalog.date_part('epoch', NEW.occurred_at)));
+			'occurred_at', EXTRACT(epoch FROM NEW.occurred_at)));
 
 	SELECT * INTO prog FROM carbon_ledger.programme p
 	WHERE p.programme_id = acc.programme_id;
@@ -486,9 +493,7 @@ DECLARE
 	take		pg_catalog.int8;
 	lot			record;
 BEGIN
-	/* a superuser's pg_restore or dump script: rows come with their bookkeeping */
-	IF NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
-		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool THEN
+	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
 	END IF;
 
@@ -563,11 +568,20 @@ BEGIN
 													 NEW.redeemed_at);
 	available := 0;
 	FOR lot IN
-		SELECT l.lot_id, l.remaining
-		FROM carbon_ledger.account_lots(NEW.account_no) l
-		WHERE l.expires_at > NEW.redeemed_at
+		/* lot by lot, soonest to expire first, until enough is found */
+		SELECT l.lot_id,
+			   @extschema@.carbon_credit_thousandths(l.credits)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
+						   FROM carbon_ledger.credit_allocation a
+						   WHERE a.account_no = NEW.account_no
+							 AND a.lot_id = l.lot_id), 0)
+			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
+						   FROM carbon_ledger.credit_expiry e
+						   WHERE e.lot_id = l.lot_id), 0) AS remaining
+		FROM carbon_ledger.credit_lot l
+		WHERE l.account_no = NEW.account_no
+		  AND l.expires_at > NEW.redeemed_at
 		  AND l.earned_at <= NEW.redeemed_at
-		  AND l.remaining > 0
 		ORDER BY l.expires_at, l.lot_id
 	LOOP
 		CONTINUE WHEN lot.remaining <= 0;

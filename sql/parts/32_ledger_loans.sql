@@ -26,9 +26,7 @@ AS $$
 DECLARE
 	repaid		pg_catalog.numeric;
 BEGIN
-	/* a superuser's pg_restore or dump script: rows come with their bookkeeping */
-	IF NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
-		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool THEN
+	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
 	END IF;
 
@@ -139,9 +137,7 @@ DECLARE
 	loan		carbon_ledger.green_loan;
 	repaid		pg_catalog.numeric;
 BEGIN
-	/* a superuser's pg_restore or dump script: rows come with their bookkeeping */
-	IF NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
-		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool THEN
+	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
 	END IF;
 

@@ -119,6 +119,16 @@ SELECT state, message FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
 	(account_no, credits, item, request_id)
 	VALUES ('ACC-1', 1, 'tea', 'acc-a1')$$);
 
+-- a replay is recognised whatever the session's float settings (the
+-- content compared is exact)
+INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
+VALUES ('ACC-1', 'walk', '1 kg', '2024-02-03 09:00:00.123456+08', 'acc-f1');
+SET extra_float_digits = 0;
+SELECT state, message FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
+	(account_no, kind, reduction, occurred_at, request_id)
+	VALUES ('ACC-1', 'walk', '1 kg', '2024-02-03 09:00:00.123456+08', 'acc-f1')$$);
+RESET extra_float_digits;
+
 -- frozen and closed accounts take no activity; closed stays closed
 UPDATE carbon_ledger.account SET status = 'frozen' WHERE account_no = 'ACC-2';
 SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
