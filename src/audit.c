@@ -975,7 +975,7 @@ cl_audit_guard(PG_FUNCTION_ARGS)
 					   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass)) "
 					   "AND p.proname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_trigger', 'audit_protect']) "
 					   "AND (t.tgenabled OPERATOR(pg_catalog.<>) 'A' "
-					   "OR t.tgname !~ '^(carbon_ledger_audit|carbon_ledger_audit_truncate|audit_[a-z_]+_append_only)$')",
+					   "OR t.tgname OPERATOR(pg_catalog.!~) '^(carbon_ledger_audit|carbon_ledger_audit_truncate|audit_[a-z_]+_append_only)$')",
 					   get_namespace_oid(CL_AUDIT_SCHEMA, false));
 		/* not read-only: see the catalog as the command left it */
 		if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)

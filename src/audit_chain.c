@@ -18,7 +18,10 @@
  */
 #include "postgres.h"
 
+#include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/transam.h"
 #include "access/xact.h"
 #include "access/xlog.h"
@@ -38,6 +41,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/tuplesort.h"
 #include "utils/xid8.h"
@@ -486,12 +490,13 @@ cached_timestamptz(TsCache *cache, Datum d, bool isnull)
 
 /*
  * Rebuild a record from a row of carbon_ledger.audit_log (columns in table
- * order).  Returns false when a stored image is not one the trigger writes.
- * Runs between cl_canon_enter and cl_canon_leave.
+ * order), and copy its stored leaf hash.  Returns false when a stored
+ * image is not one the trigger writes.  Runs between cl_canon_enter
+ * and cl_canon_leave.
  */
 static bool
 record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
-				ClAuditImage *imgs)
+				ClAuditImage *imgs, uint8 *stored_leaf)
 {
 	static TsCache start_cache;
 	static TsCache stmt_cache;
@@ -516,6 +521,9 @@ record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
 	rec->stmt_time = cached_timestamptz(&stmt_cache, v[AL_STMT_TIME],
 										n[AL_STMT_TIME]);
 	rec->version = DatumGetInt32(v[AL_VERSION]);
+	/* a malformed stored leaf matches no hash (all bytes 0xff) */
+	if (n[AL_LEAF] || !datum_hash(v[AL_LEAF], stored_leaf))
+		memset(stored_leaf, 0xff, CL_HASH_LEN);
 	slots[0] = &rec->key;
 	slots[1] = &rec->old_row;
 	slots[2] = &rec->new_row;
@@ -537,68 +545,63 @@ record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
 
 /*
  * Pass 1: recompute every record's leaf hash from its stored columns, and
- * feed (xid, ordinal, id, leaf) to a sort by transaction.
+ * feed (xid, ordinal, id, leaf) to a sort by transaction.  The log is read
+ * in physical order (a sequential scan); the first bad record reported is
+ * the one with the lowest id.
  */
 static void
 verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 {
-	Portal		portal;
+	volatile int64 bad_id = 0;
 	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext,
 												 "audit verify rows",
 												 ALLOCSET_DEFAULT_SIZES);
 	ClCanonSettings saved;
+	Relation	rel;
+	TableScanDesc scan;
 
-	portal = SPI_cursor_open_with_args(NULL,
-									   "SELECT " AUDIT_LOG_COLUMNS
-									   " FROM carbon_ledger.audit_log ORDER BY id",
-									   0, NULL, NULL, NULL, true, 0);
+	/*
+	 * A plain heap scan in the caller's snapshot (the one the other passes'
+	 * read-only SPI queries use): the executor would only copy every row.
+	 */
+	rel = table_open(cl_audit_relid("audit_log", false), AccessShareLock);
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
 	cl_canon_enter(&saved);
 	PG_TRY();
 	{
-		for (;;)
+		HeapTuple	t;
+
+		while ((t = heap_getnext(scan, ForwardScanDirection)) != NULL)
 		{
-			SPI_cursor_fetch(portal, true, FETCH_ROWS);
-			if (SPI_processed == 0)
-				break;
-			for (uint64 i = 0; i < SPI_processed; i++)
-			{
-				HeapTuple	t = SPI_tuptable->vals[i];
-				TupleDesc	desc = SPI_tuptable->tupdesc;
-				ClAuditRecord rec;
-				ClAuditImage imgs[3];
-				uint8		leaf[CL_HASH_LEN];
-				uint8		stored[CL_HASH_LEN];
-				bool		isnull;
-				MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
-				bool		ok;
+			ClAuditRecord rec;
+			ClAuditImage imgs[3];
+			uint8		leaf[CL_HASH_LEN];
+			uint8		stored[CL_HASH_LEN];
+			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
+			bool		ok;
 
-				CHECK_FOR_INTERRUPTS();
-				ok = record_from_row(t, desc, &rec, imgs);
-				if (ok)
-					cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
-				else
-					memset(leaf, 0, CL_HASH_LEN);
-				if (!datum_hash(SPI_getbinval(t, desc, AL_LEAF + 1, &isnull),
-								stored) ||
-					!ok || memcmp(leaf, stored, CL_HASH_LEN) != 0)
-					note_bad(vs, rec.id, 0,
-							 "hash mismatch: record %lld does not match its leaf hash",
-							 (long long) rec.id);
-				MemoryContextSwitchTo(oldcxt);
+			CHECK_FOR_INTERRUPTS();
+			ok = record_from_row(t, RelationGetDescr(rel), &rec, imgs, stored);
+			if (ok)
+				cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
+			else
+				memset(leaf, 0, CL_HASH_LEN);
+			if ((!ok || memcmp(leaf, stored, CL_HASH_LEN) != 0) &&
+				(bad_id == 0 || rec.id < bad_id))
+				bad_id = rec.id;
+			MemoryContextSwitchTo(oldcxt);
 
-				ExecClearTuple(slot);
-				slot->tts_values[0] = Int64GetDatum((int64) rec.xid);
-				slot->tts_values[1] = Int32GetDatum(rec.ordinal);
-				slot->tts_values[2] = Int64GetDatum(rec.id);
-				slot->tts_values[3] = hash_datum(leaf);
-				memset(slot->tts_isnull, 0, 4 * sizeof(bool));
-				ExecStoreVirtualTuple(slot);
-				tuplesort_puttupleslot(sort, slot);
-				pfree(DatumGetPointer(slot->tts_values[3]));
-				MemoryContextReset(rowcxt);
-				vs->records++;
-			}
-			SPI_freetuptable(SPI_tuptable);
+			ExecClearTuple(slot);
+			slot->tts_values[0] = Int64GetDatum((int64) rec.xid);
+			slot->tts_values[1] = Int32GetDatum(rec.ordinal);
+			slot->tts_values[2] = Int64GetDatum(rec.id);
+			slot->tts_values[3] = hash_datum(leaf);
+			memset(slot->tts_isnull, 0, 4 * sizeof(bool));
+			ExecStoreVirtualTuple(slot);
+			tuplesort_puttupleslot(sort, slot);
+			pfree(DatumGetPointer(slot->tts_values[3]));
+			MemoryContextReset(rowcxt);
+			vs->records++;
 		}
 	}
 	PG_FINALLY();
@@ -606,8 +609,13 @@ verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 		cl_canon_leave(&saved);
 	}
 	PG_END_TRY();
-	SPI_cursor_close(portal);
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
 	MemoryContextDelete(rowcxt);
+	if (bad_id != 0)
+		note_bad(vs, bad_id, 0,
+				 "hash mismatch: record %lld does not match its leaf hash",
+				 (long long) bad_id);
 }
 
 /* One row of audit_block_xact, read in order through a cursor. */
@@ -1321,8 +1329,10 @@ cl_audit_canonical_record(PG_FUNCTION_ARGS)
 	cl_canon_enter(&saved);
 	PG_TRY();
 	{
+		uint8		stored[CL_HASH_LEN];
+
 		ok = record_from_row(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
-							 &rec, imgs);
+							 &rec, imgs, stored);
 	}
 	PG_FINALLY();
 	{

@@ -21,12 +21,18 @@ secs=${1:-10}
 nverify=${2:-1000000}
 runas=()
 [[ $(id -u) -eq 0 ]] && runas=(runuser -u postgres --)
+dir=
+work=$(mktemp -d /tmp/carbon_ledger-audit-bench-sql.XXXXXX)
+chmod 755 "$work"
+cleanup() {
+	[[ -n $dir ]] && { "$top/tools/cluster.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$dir"; }
+	}
+trap cleanup EXIT
 
 if [[ -z ${PGHOST:-} && -z ${PGPORT:-} ]]; then
-	dir=$(mktemp -d /tmp/carbon_ledger-bench.XXXXXX)
+	dir=$(mktemp -d /tmp/carbon_ledger-audit-bench.XXXXXX)
 	[[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
 	port=${BENCH_PORT:-55390}
-	trap '"$top/tools/cluster.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
 	"$top/tools/cluster.sh" start "$dir" "$port"
 	export PGHOST=$dir PGPORT=$port PGUSER=postgres
 fi
@@ -73,8 +79,6 @@ CREATE TRIGGER pl_chain AFTER INSERT OR UPDATE OR DELETE ON act_pl
 	FOR EACH ROW EXECUTE FUNCTION pl_chain_trigger();
 SQL
 
-work=$(mktemp -d /tmp/carbon_ledger-bench-sql.XXXXXX)
-chmod 755 "$work"
 for t in none c pl; do
 	cat >"$work/$t.sql" <<-EOF
 	\set a random(1, 37901)
@@ -145,4 +149,3 @@ printf 'openssl speed -evp sha256: %.1f MB/s at 256-byte blocks, %.1f MB/s at 16
 	"$(echo "$ossl256 / 1000000" | bc -l)" "$(echo "$osslmax / 1000000" | bc -l)"
 printf 'ratio to openssl: %.3f (16 KB blocks), %.3f (256-byte blocks)\n' \
 	"$(echo "$total / $elapsed / $osslmax" | bc -l)" "$(echo "$total / $elapsed / $ossl256" | bc -l)"
-rm -rf "$work"
