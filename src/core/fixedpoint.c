@@ -67,7 +67,7 @@ static const FpUnit credit_units[] = {
 };
 
 const FpKind fp_tco2e_kind = {
-	"tco2e", 6, 6, true, " tCO2e", tco2e_units,
+	"tco2e", 6, 6, true, " tCO2e", 5, tco2e_units,
 	"g, kg, t, kt, Mt, Gt (each optionally followed by CO2e), gram(s), "
 	"kilogram(s), tonne(s), \xe5\x85\x8b, \xe5\x8d\x83\xe5\x85\x8b, "
 	"\xe5\x85\xac\xe6\x96\xa4, \xe5\x90\xa8, \xe5\x8d\x83\xe5\x90\xa8, "
@@ -78,7 +78,7 @@ const FpKind fp_tco2e_kind = {
 };
 
 const FpKind fp_credit_kind = {
-	"carbon_credit", 3, 3, false, "", credit_units,
+	"carbon_credit", 3, 3, false, "", 0, credit_units,
 	"cr, credit and credits; no unit means credits",
 	"one thousandth of a credit"
 };
@@ -352,9 +352,16 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 		/* a unit starts with a letter or a non-ASCII character */
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80))
 			return FP_SYNTAX;
-		st = fp_lookup_unit(kind, str + pos, end - pos, &unit_exp10, err);
-		if (st != FP_OK)
-			return st;
+		/* the unit of the output ("tCO2e"), as COPY reads it back, is fast */
+		if (end - pos == kind->out_unit_len &&
+			memcmp(str + pos, kind->out_suffix + 1, kind->out_unit_len) == 0)
+			unit_exp10 = kind->default_exp10;
+		else
+		{
+			st = fp_lookup_unit(kind, str + pos, end - pos, &unit_exp10, err);
+			if (st != FP_OK)
+				return st;
+		}
 	}
 
 	if (nsig == 0)

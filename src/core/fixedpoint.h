@@ -49,7 +49,9 @@ typedef struct FpKind
 	int			scale;			/* decimals of the output unit */
 	int			default_exp10;	/* exp10 of a number written without unit */
 	bool		co2e_suffix;	/* units may be followed by "CO2e" */
-	const char *out_suffix;		/* appended to the output ("" for none) */
+	const char *out_suffix;		/* appended to the output: "" or a space
+								 * and a unit of default_exp10 */
+	size_t		out_unit_len;	/* length of that unit (0 for none) */
 	const FpUnit *units;		/* NULL-name-terminated table */
 	const char *unit_list;		/* accepted units, for hints */
 	const char *finest;			/* "one gram", for messages */

@@ -4,7 +4,9 @@
 #
 #   - sum and avg over ROWS rows (default 10 million), serial and with
 #     parallel workers; each aggregate's own cost is its time minus the
-#     count(*) time of the same table and mode (the scan is most of a sum);
+#     count(*) time of the same table and mode (the scan is most of a sum),
+#     in wall time and, for serial queries, in backend CPU time (which the
+#     load of other work on a shared machine hardly disturbs);
 #   - COPY FROM of each table's own text form;
 #   - on-disk size of a table of each type, and bytes per value.
 #
@@ -45,27 +47,40 @@ q() {
 	psql -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"
 }
 
-# run_rounds FILE: FILE holds lines "LABEL<TAB>PRE<TAB>SQL".  Runs every
-# line once per round, for $reps rounds, in one session, interleaving the
-# queries so that a change in machine load hits them all alike; PRE runs
-# untimed before SQL.  Prints "LABEL<TAB>minimum ms" per label (the minimum
-# is the least disturbed run: the server and the machine are shared).
+# run_rounds FILE [N]: FILE holds lines "LABEL<TAB>PRE<TAB>SQL".  Runs
+# every line once per round, for N (default $reps) rounds, in one session,
+# interleaving the queries so that a change in machine load hits them all
+# alike; PRE runs untimed before SQL.  Measures each run's wall time and the
+# CPU time of the backend (from /proc/self/schedstat, read by the server,
+# nanosecond resolution; it excludes parallel workers and time spent
+# waiting for a CPU).  Prints "LABEL<TAB>wall ms<TAB>cpu ms", the minimum
+# over the rounds of each (the least disturbed run: the machine is shared).
 run_rounds() {
 	local file=$1 n=${2:-$reps} i label pre sql
+	local cpu="SELECT 'CPU ' || split_part(pg_read_file('/proc/self/schedstat'), ' ', 1);"
 	{
 		for ((i = 0; i < n; i++)); do
 			while IFS=$'\t' read -r label pre sql; do
 				echo '\timing off'
 				[[ -n $pre ]] && echo "$pre"
 				echo "\\echo LABEL $label"
+				echo "$cpu"
 				echo '\timing on'
 				echo "$sql"
+				echo '\timing off'
+				echo "$cpu"
 			done <"$file"
 		done
 	} | psql -X -q -A -t -v ON_ERROR_STOP=1 2>&1 |
-		awk '/^LABEL / {label = $2; next}
+		awk '/^LABEL / {label = $2; c0 = -1; next}
+			 /^CPU / {
+				if (c0 < 0) { c0 = $2; next }
+				c = ($2 - c0) / 1e6
+				if (!(label in mc) || c < mc[label]) mc[label] = c
+				next
+			 }
 			 /^Time: / {t = $2 + 0; if (!(label in m) || t < m[label]) m[label] = t}
-			 END {for (l in m) printf "%s\t%.1f\n", l, m[l]}'
+			 END {for (l in m) printf "%s\t%.1f\t%.1f\n", l, m[l], mc[l]}'
 }
 
 echo "== loading $rows rows into bench_tco2e, bench_bigint, bench_numeric"
@@ -100,13 +115,14 @@ for mode in serial parallel; do
 	done
 done
 echo "== aggregates: $reps interleaved rounds, minimum of each"
-declare -A t
-while IFS=$'\t' read -r label ms; do
+declare -A t u
+while IFS=$'\t' read -r label ms cpu; do
 	t[$label]=$ms
+	u[$label]=$cpu
 done < <(run_rounds "$work/aggs.tsv")
 for mode in serial parallel; do
 	for ty in tco2e bigint numeric; do
-		echo "$mode $ty: count(*) ${t[$mode,$ty,count]} ms, sum ${t[$mode,$ty,sum]} ms, avg ${t[$mode,$ty,avg]} ms"
+		echo "$mode $ty: count(*) ${t[$mode,$ty,count]} ms (cpu ${u[$mode,$ty,count]}), sum ${t[$mode,$ty,sum]} ms (cpu ${u[$mode,$ty,sum]}), avg ${t[$mode,$ty,avg]} ms (cpu ${u[$mode,$ty,avg]})"
 	done
 done
 
@@ -118,30 +134,39 @@ for ty in tco2e bigint numeric; do
 	printf '%s\t%s\t%s\n' "$ty" "TRUNCATE copy_$ty;" \
 		"COPY copy_$ty FROM '$work/files/$ty.txt';" >>"$work/copy.tsv"
 done
-declare -A c
-while IFS=$'\t' read -r label ms; do
+declare -A c cu
+while IFS=$'\t' read -r label ms cpu; do
 	c[$label]=$ms
+	cu[$label]=$cpu
 done < <(run_rounds "$work/copy.tsv" "$copy_reps")
 for ty in tco2e bigint numeric; do
-	echo "COPY $ty: ${c[$ty]} ms ($(stat -c %s "$work/files/$ty.txt") bytes of text)"
+	echo "COPY $ty: ${c[$ty]} ms (cpu ${cu[$ty]} ms; $(stat -c %s "$work/files/$ty.txt") bytes of text)"
 done
 
-echo "== results"
+echo "== results (own cost = aggregate minus count(*) of the same table and mode)"
 declare -A o
 own() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", a - b}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-for mode in serial parallel; do
-	for agg in sum avg; do
-		for ty in tco2e bigint numeric; do
-			o[$ty]=$(own "${t[$mode,$ty,$agg]}" "${t[$mode,$ty,count]}")
-		done
-		printf '%-8s %-6s own cost ms: tco2e %s, bigint %s, numeric %s; tco2e/bigint %s, tco2e/numeric %s\n' \
-			"$mode" "$agg" "${o[tco2e]}" "${o[bigint]}" "${o[numeric]}" \
-			"$(ratio "${o[tco2e]}" "${o[bigint]}")" "$(ratio "${o[tco2e]}" "${o[numeric]}")"
+# report MODE AGG MEASURE ARRAY: one line of own costs and ratios
+report() {
+	local mode=$1 agg=$2 what=$3 ty
+	local -n arr=$4
+	for ty in tco2e bigint numeric; do
+		o[$ty]=$(own "${arr[$mode,$ty,$agg]}" "${arr[$mode,$ty,count]}")
 	done
+	printf '%-8s %-3s %-4s own cost ms: tco2e %s, bigint %s, numeric %s; tco2e/bigint %s, tco2e/numeric %s\n' \
+		"$mode" "$agg" "$what" "${o[tco2e]}" "${o[bigint]}" "${o[numeric]}" \
+		"$(ratio "${o[tco2e]}" "${o[bigint]}")" "$(ratio "${o[tco2e]}" "${o[numeric]}")"
+}
+for agg in sum avg; do
+	report serial "$agg" wall t
+	report serial "$agg" cpu u
+	report parallel "$agg" wall t
 done
-printf 'COPY FROM: tco2e/bigint %s, tco2e/numeric %s\n' \
+printf 'COPY FROM wall: tco2e/bigint %s, tco2e/numeric %s\n' \
 	"$(ratio "${c[tco2e]}" "${c[bigint]}")" "$(ratio "${c[tco2e]}" "${c[numeric]}")"
+printf 'COPY FROM cpu:  tco2e/bigint %s, tco2e/numeric %s\n' \
+	"$(ratio "${cu[tco2e]}" "${cu[bigint]}")" "$(ratio "${cu[tco2e]}" "${cu[numeric]}")"
 for ty in tco2e bigint numeric; do
 	q "SELECT 'size $ty: ' || pg_size_pretty(pg_relation_size('bench_$ty')) || ', '
 	        || pg_relation_size('bench_$ty') || ' bytes, '
