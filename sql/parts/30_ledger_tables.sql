@@ -13,7 +13,10 @@ CREATE TABLE carbon_ledger.programme (
 		CHECK (credits_per_tonne OPERATOR(pg_catalog.>) 0),
 	credit_lifetime pg_catalog.interval NOT NULL
 		CHECK (credit_lifetime OPERATOR(pg_catalog.>) '0'::pg_catalog.interval),
-	time_zone	pg_catalog.text NOT NULL DEFAULT 'Asia/Shanghai',
+	time_zone	pg_catalog.text NOT NULL DEFAULT 'Asia/Shanghai'
+		/* an unknown zone fails here (22023), not at the first activity */
+		CHECK (pg_catalog.timezone(time_zone,
+				'2000-01-01 00:00+00'::pg_catalog.timestamptz) IS NOT NULL),
 	created_at	pg_catalog.timestamptz NOT NULL
 		DEFAULT pg_catalog.statement_timestamp()
 );

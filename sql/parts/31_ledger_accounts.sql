@@ -71,12 +71,13 @@ $$;
 -- replay (LD006, same content: the first booking stands) or a reuse for a
 -- different request (LD007).  A concurrent, still uncommitted claim makes
 -- this wait; at REPEATABLE READ or SERIALIZABLE an invisible conflicting
--- row raises 40001 (ON CONFLICT's own check).
+-- row raises 40001 (ON CONFLICT's own check).  Returns true (a value, so
+-- that callers evaluate it as a plain expression rather than a query).
 CREATE FUNCTION carbon_ledger.claim_request(p_request pg_catalog.text,
 											p_operation pg_catalog.text,
 											p_account pg_catalog.text,
 											p_content pg_catalog.jsonb)
-RETURNS void
+RETURNS pg_catalog.bool
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -87,7 +88,7 @@ BEGIN
 	VALUES (p_request, p_operation, p_account, p_content)
 	ON CONFLICT (request_id) DO NOTHING;
 	IF FOUND THEN
-		RETURN;
+		RETURN true;
 	END IF;
 
 	SELECT * INTO prev FROM carbon_ledger.request r
@@ -152,10 +153,10 @@ $$;
 
 -- adjust_balance(account_no, thousandths): adds to account.balance; only
 -- ever called from the ledger's triggers (the account guard refuses
--- balance writes that do not come from a trigger).
+-- balance writes that do not come from a trigger).  Returns true.
 CREATE FUNCTION carbon_ledger.adjust_balance(p_account pg_catalog.text,
 											 p_delta pg_catalog.int8)
-RETURNS void
+RETURNS pg_catalog.bool
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -164,6 +165,7 @@ BEGIN
 	SET balance = @extschema@.carbon_credit_from_thousandths(
 		@extschema@.carbon_credit_thousandths(balance) + p_delta)
 	WHERE account_no = p_account;
+	RETURN true;
 END
 $$;
 
@@ -225,6 +227,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+	done		pg_catalog.bool;
 	lot			carbon_ledger.credit_lot;
 	left_over	pg_catalog.int8;
 BEGIN
@@ -251,7 +254,7 @@ BEGIN
 	END IF;
 	NEW.expired_at := lot.expires_at;
 	NEW.written_off_at := pg_catalog.statement_timestamp();
-	PERFORM carbon_ledger.adjust_balance(NEW.account_no, - left_over);
+	done := carbon_ledger.adjust_balance(NEW.account_no, - left_over);
 	RETURN NEW;
 END
 $$;
@@ -387,8 +390,11 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+	done		pg_catalog.bool;
 	acc			carbon_ledger.account;
-	prog		carbon_ledger.programme;
+	rate		pg_catalog.numeric;
+	lifetime	pg_catalog.interval;
+	tz			pg_catalog.text;
 	grams		pg_catalog.int8;
 	cap			pg_catalog.int8;
 	used		pg_catalog.int8;
@@ -425,32 +431,34 @@ BEGIN
 							acc.opened_at);
 	END IF;
 
-	PERFORM carbon_ledger.claim_request(NEW.request_id, 'activity',
+	done := carbon_ledger.claim_request(NEW.request_id, 'activity',
 		NEW.account_no,
 		pg_catalog.jsonb_build_object('kind', NEW.kind, 'grams', grams,
 			'occurred_at', EXTRACT(epoch FROM NEW.occurred_at)));
 
-	SELECT * INTO prog FROM carbon_ledger.programme p
+	SELECT p.credits_per_tonne, p.credit_lifetime, p.time_zone,
+		   @extschema@.tco2e_grams(c.daily_cap)
+	INTO rate, lifetime, tz, cap
+	FROM carbon_ledger.programme p
+	LEFT JOIN carbon_ledger.programme_activity_cap c
+		ON c.programme_id = p.programme_id AND c.kind = NEW.kind
 	WHERE p.programme_id = acc.programme_id;
-	SELECT @extschema@.tco2e_grams(c.daily_cap) INTO cap
-	FROM carbon_ledger.programme_activity_cap c
-	WHERE c.programme_id = prog.programme_id AND c.kind = NEW.kind;
 
 	eligible := grams;
 	IF cap IS NOT NULL THEN
-		day_start := pg_catalog.date_trunc('day', NEW.occurred_at AT TIME ZONE prog.time_zone);
+		day_start := pg_catalog.date_trunc('day', NEW.occurred_at AT TIME ZONE tz);
 		SELECT coalesce(sum(@extschema@.tco2e_grams(a.reduction)), 0) INTO used
 		FROM carbon_ledger.activity a
 		WHERE a.account_no = NEW.account_no AND a.kind = NEW.kind
-		  AND a.occurred_at >= (day_start AT TIME ZONE prog.time_zone)
+		  AND a.occurred_at >= (day_start AT TIME ZONE tz)
 		  AND a.occurred_at < ((day_start + '1 day'::pg_catalog.interval)
-							   AT TIME ZONE prog.time_zone);
+							   AT TIME ZONE tz);
 		eligible := least(grams, greatest(cap - used, 0));
 	END IF;
 
 	/* credits per tonne x grams / 10^6 t, in thousandths, truncated */
-	uncapped := pg_catalog.trunc(prog.credits_per_tonne * grams / 1000);
-	earned := pg_catalog.trunc(prog.credits_per_tonne * eligible / 1000);
+	uncapped := pg_catalog.trunc(rate * grams / 1000);
+	earned := pg_catalog.trunc(rate * eligible / 1000);
 	NEW.credits := @extschema@.carbon_credit_from_thousandths(earned);
 	NEW.credits_uncapped := @extschema@.carbon_credit_from_thousandths(uncapped);
 	NEW.booked_at := pg_catalog.statement_timestamp();
@@ -459,9 +467,9 @@ BEGIN
 		INSERT INTO carbon_ledger.credit_lot
 			(lot_id, account_no, credits, earned_at, expires_at)
 		VALUES (NEW.activity_id, NEW.account_no, NEW.credits, NEW.occurred_at,
-				((NEW.occurred_at AT TIME ZONE prog.time_zone) + prog.credit_lifetime)
-				AT TIME ZONE prog.time_zone);
-		PERFORM carbon_ledger.adjust_balance(NEW.account_no, earned);
+				((NEW.occurred_at AT TIME ZONE tz) + lifetime)
+				AT TIME ZONE tz);
+		done := carbon_ledger.adjust_balance(NEW.account_no, earned);
 	END IF;
 	RETURN NEW;
 END
@@ -485,6 +493,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+	done		pg_catalog.bool;
 	acc			carbon_ledger.account;
 	orig		carbon_ledger.redemption;
 	want		pg_catalog.int8;
@@ -513,7 +522,7 @@ BEGIN
 	END IF;
 
 	acc := carbon_ledger.lock_account(NEW.account_no, 'redemption');
-	PERFORM carbon_ledger.claim_request(NEW.request_id, 'redemption',
+	done := carbon_ledger.claim_request(NEW.request_id, 'redemption',
 		NEW.account_no,
 		pg_catalog.jsonb_build_object('credits', want, 'item', NEW.item,
 									  'reverses', NEW.reverses));
@@ -559,8 +568,8 @@ BEGIN
 			   @extschema@.carbon_credit_from_thousandths(- @extschema@.carbon_credit_thousandths(a.credits))
 		FROM carbon_ledger.credit_allocation a
 		WHERE a.redemption_id = NEW.reverses;
-		PERFORM carbon_ledger.adjust_balance(NEW.account_no, want);
-		PERFORM carbon_ledger.sweep_account(NEW.account_no, NEW.redeemed_at);
+		done := carbon_ledger.adjust_balance(NEW.account_no, want);
+		done := carbon_ledger.sweep_account(NEW.account_no, NEW.redeemed_at) >= 0;
 		RETURN NEW;
 	END IF;
 
@@ -603,7 +612,7 @@ BEGIN
 							@extschema@.carbon_credit_from_thousandths(balance)),
 			HINT = 'Expired credits cannot be redeemed.';
 	END IF;
-	PERFORM carbon_ledger.adjust_balance(NEW.account_no, - want);
+	done := carbon_ledger.adjust_balance(NEW.account_no, - want);
 	RETURN NEW;
 END
 $$;

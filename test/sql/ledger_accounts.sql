@@ -27,6 +27,10 @@ INSERT INTO carbon_ledger.programme
 	(programme_id, name, credits_per_tonne, credit_lifetime, time_zone)
 VALUES ('ACC', 'accounts test', 1000, '2 years', 'Asia/Shanghai');
 INSERT INTO carbon_ledger.programme_activity_cap VALUES ('ACC', 'bus', '5 kg');
+-- a programme's time zone must be one the server knows
+SELECT state, message FROM pg_temp.try($$INSERT INTO carbon_ledger.programme
+	(programme_id, name, credits_per_tonne, credit_lifetime, time_zone)
+	VALUES ('ACC-TZ', 'bad zone', 1, '1 year', 'Asia/Lhasa_Typo')$$);
 
 -- accounts: region code in use when opened (540422 became 540481 in 2023)
 SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.account
