@@ -634,9 +634,10 @@ write_record(const char *table_name, const char *operation,
 
 	memset(pnulls, 0, sizeof(pnulls));
 	pvalues[0] = FullTransactionIdGetDatum(fxid);
-	pvalues[1] = Int32GetDatum(rec.ordinal);
-	pvalues[2] = Int64GetDatum(rec.id);
-	pvalues[3] = PointerGetDatum(leaf_bytes);
+	pvalues[1] = TimestampTzGetDatum(xact_start);
+	pvalues[2] = Int32GetDatum(rec.ordinal);
+	pvalues[3] = Int64GetDatum(rec.id);
+	pvalues[4] = PointerGetDatum(leaf_bytes);
 	insert_row(pending_relid, AP_NATTS, pvalues, pnulls);
 }
 

@@ -53,7 +53,7 @@
 #define AL_STMT_TIME	11
 #define AL_VERSION		12
 #define AL_LEAF			13
-#define AP_NATTS		4
+#define AP_NATTS		5
 
 /* Settings forced while values are turned into canonical text. */
 typedef struct ClCanonSettings

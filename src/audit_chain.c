@@ -68,6 +68,7 @@ static const uint8 zero_hash[CL_HASH_LEN] = {0};
 typedef struct SealRec
 {
 	uint64		xid;
+	TimestampTz xact_start;
 	int32		ordinal;
 	int64		id;
 	uint8		leaf[CL_HASH_LEN];
@@ -210,15 +211,50 @@ set_identity(ClAuditBlock *blk)
 	blk->database_oid = MyDatabaseId;
 }
 
-/* Order pending records by transaction, then ordinal. */
+/*
+ * Canonical text of a timestamp, settings forced and restored here (for
+ * callers outside a cl_canon_enter section).
+ */
+static char *
+canon_ts(TimestampTz ts)
+{
+	ClCanonSettings saved;
+	char	   *volatile res = NULL;
+
+	cl_canon_enter(&saved);
+	PG_TRY();
+	{
+		res = cl_canon_timestamptz(ts);
+	}
+	PG_FINALLY();
+	{
+		cl_canon_leave(&saved);
+	}
+	PG_END_TRY();
+	return res;
+}
+
+/* Compare the transactions (id, start) of two pending records. */
+static int
+sealrec_cmp_xact(const SealRec *x, const SealRec *y)
+{
+	if (x->xid != y->xid)
+		return x->xid < y->xid ? -1 : 1;
+	if (x->xact_start != y->xact_start)
+		return x->xact_start < y->xact_start ? -1 : 1;
+	return 0;
+}
+
+/* Order pending records by transaction (id, start), then ordinal. */
 static int
 sealrec_cmp(const void *a, const void *b)
 {
 	const SealRec *x = a;
 	const SealRec *y = b;
+	int			c = sealrec_cmp_xact(x, y);
 
-	if (x->xid != y->xid)
-		return x->xid < y->xid ? -1 : 1;
+	if (c != 0)
+		return c;
 	if (x->ordinal != y->ordinal)
 		return x->ordinal < y->ordinal ? -1 : 1;
 	return 0;
@@ -260,6 +296,7 @@ seal_one_block(List *keys)
 	uint8	   *xact_leaves;
 	uint8	   *scratch;
 	Datum	   *xids,
+			   *starts,
 			   *counts,
 			   *roots,
 			   *positions;
@@ -270,18 +307,21 @@ seal_one_block(List *keys)
 		NUMERICOID, OIDOID, TEXTOID, INT4OID, INT4OID, BYTEAOID};
 	Datum		bargs[11];
 	char		bnulls[12];
-	Oid			xargtypes[5] = {INT8OID, INT4ARRAYOID, XID8ARRAYOID,
-		INT8ARRAYOID, BYTEAARRAYOID};
-	Datum		xargs[5];
+	Oid			xargtypes[6] = {INT8OID, INT4ARRAYOID, XID8ARRAYOID,
+		TIMESTAMPTZARRAYOID, INT8ARRAYOID, BYTEAARRAYOID};
+	Datum		xargs[6];
 
 	/* the own transaction is still open: its records wait for its commit */
 	args[0] = FullTransactionIdGetDatum(own);
-	if (SPI_execute_with_args("WITH x AS (SELECT DISTINCT xid FROM carbon_ledger.audit_pending "
-							  "WHERE xid OPERATOR(pg_catalog.<>) $1 ORDER BY xid LIMIT "
+	if (SPI_execute_with_args("WITH x AS (SELECT DISTINCT xid, xact_start "
+							  "FROM carbon_ledger.audit_pending "
+							  "WHERE xid OPERATOR(pg_catalog.<>) $1 "
+							  "ORDER BY xid, xact_start LIMIT "
 							  CppAsString2(SEAL_BATCH_XACTS) ") "
 							  "DELETE FROM carbon_ledger.audit_pending p USING x "
 							  "WHERE p.xid OPERATOR(pg_catalog.=) x.xid "
-							  "RETURNING p.xid, p.ordinal, p.id, p.leaf_hash",
+							  "AND p.xact_start OPERATOR(pg_catalog.=) x.xact_start "
+							  "RETURNING p.xid, p.xact_start, p.ordinal, p.id, p.leaf_hash",
 							  1, argtypes, args, NULL, false, 0)
 		!= SPI_OK_DELETE_RETURNING)
 		elog(ERROR, "could not read the pending audit records");
@@ -296,9 +336,10 @@ seal_one_block(List *keys)
 		bool		isnull;
 
 		recs[i].xid = U64FromFullTransactionId(DatumGetFullTransactionId(spi_col(t, 1, &isnull)));
-		recs[i].ordinal = DatumGetInt32(spi_col(t, 2, &isnull));
-		recs[i].id = DatumGetInt64(spi_col(t, 3, &isnull));
-		if (!datum_hash(spi_col(t, 4, &isnull), recs[i].leaf))
+		recs[i].xact_start = DatumGetTimestampTz(spi_col(t, 2, &isnull));
+		recs[i].ordinal = DatumGetInt32(spi_col(t, 3, &isnull));
+		recs[i].id = DatumGetInt64(spi_col(t, 4, &isnull));
+		if (!datum_hash(spi_col(t, 5, &isnull), recs[i].leaf))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
 					 errmsg("pending audit record %lld has a malformed leaf hash",
@@ -308,11 +349,12 @@ seal_one_block(List *keys)
 	qsort(recs, n, sizeof(SealRec), sealrec_cmp);
 
 	for (uint64 i = 0; i < n; i++)
-		if (i == 0 || recs[i].xid != recs[i - 1].xid)
+		if (i == 0 || sealrec_cmp_xact(&recs[i], &recs[i - 1]) != 0)
 			nxacts++;
 	xact_leaves = palloc_extended((Size) nxacts * CL_HASH_LEN, MCXT_ALLOC_HUGE);
 	scratch = palloc_extended(n * CL_HASH_LEN, MCXT_ALLOC_HUGE);
 	xids = palloc(nxacts * sizeof(Datum));
+	starts = palloc(nxacts * sizeof(Datum));
 	counts = palloc(nxacts * sizeof(Datum));
 	roots = palloc(nxacts * sizeof(Datum));
 	positions = palloc(nxacts * sizeof(Datum));
@@ -322,15 +364,18 @@ seal_one_block(List *keys)
 		uint64		j = i;
 		uint8		root[CL_HASH_LEN];
 
-		while (j < n && recs[j].xid == recs[i].xid)
+		while (j < n && sealrec_cmp_xact(&recs[j], &recs[i]) == 0)
 		{
 			memcpy(scratch + (j - i) * CL_HASH_LEN, recs[j].leaf, CL_HASH_LEN);
 			j++;
 		}
 		cl_audit_check_rc(cl_merkle_root(scratch, j - i, root));
-		cl_audit_check_rc(cl_audit_txn_leaf(recs[i].xid, (int64) (j - i), root,
+		cl_audit_check_rc(cl_audit_txn_leaf(recs[i].xid,
+											canon_ts(recs[i].xact_start),
+											(int64) (j - i), root,
 											xact_leaves + x * CL_HASH_LEN));
 		xids[x] = FullTransactionIdGetDatum(FullTransactionIdFromU64(recs[i].xid));
+		starts[x] = TimestampTzGetDatum(recs[i].xact_start);
 		counts[x] = Int64GetDatum((int64) (j - i));
 		roots[x] = hash_datum(root);
 		positions[x] = Int32GetDatum((int32) x);
@@ -379,15 +424,19 @@ seal_one_block(List *keys)
 											   true, TYPALIGN_INT));
 	xargs[2] = PointerGetDatum(construct_array(xids, nxacts, XID8OID, 8,
 											   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	xargs[3] = PointerGetDatum(construct_array(counts, nxacts, INT8OID, 8,
+	xargs[3] = PointerGetDatum(construct_array(starts, nxacts, TIMESTAMPTZOID, 8,
 											   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-	xargs[4] = PointerGetDatum(construct_array(roots, nxacts, BYTEAOID, -1,
+	xargs[4] = PointerGetDatum(construct_array(counts, nxacts, INT8OID, 8,
+											   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	xargs[5] = PointerGetDatum(construct_array(roots, nxacts, BYTEAOID, -1,
 											   false, TYPALIGN_INT));
 	if (SPI_execute_with_args("INSERT INTO carbon_ledger.audit_block_xact "
-							  "SELECT $1, u.p, u.x, u.n, u.r FROM "
+							  "(block_no, position, xid, xact_start, n_records, merkle_root) "
+							  "SELECT $1, u.p, u.x, u.s, u.n, u.r FROM "
 							  "ROWS FROM (pg_catalog.unnest($2), pg_catalog.unnest($3), "
-							  "pg_catalog.unnest($4), pg_catalog.unnest($5)) AS u(p, x, n, r)",
-							  5, xargtypes, xargs, NULL, false, 0)
+							  "pg_catalog.unnest($4), pg_catalog.unnest($5), "
+							  "pg_catalog.unnest($6)) AS u(p, x, s, n, r)",
+							  6, xargtypes, xargs, NULL, false, 0)
 		!= SPI_OK_INSERT)
 		elog(ERROR, "could not append the transactions of the audit block");
 	return (int64) n;
@@ -579,9 +628,14 @@ verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 			uint8		stored[CL_HASH_LEN];
 			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
 			bool		ok;
+			bool		isnull;
+			TimestampTz xact_start;
 
 			CHECK_FOR_INTERRUPTS();
 			ok = record_from_row(t, RelationGetDescr(rel), &rec, imgs, stored);
+			xact_start = DatumGetTimestampTz(heap_getattr(t, AL_XACT_START + 1,
+														  RelationGetDescr(rel),
+														  &isnull));
 			if (ok)
 				cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
 			else
@@ -593,13 +647,14 @@ verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 
 			ExecClearTuple(slot);
 			slot->tts_values[0] = Int64GetDatum((int64) rec.xid);
-			slot->tts_values[1] = Int32GetDatum(rec.ordinal);
-			slot->tts_values[2] = Int64GetDatum(rec.id);
-			slot->tts_values[3] = hash_datum(leaf);
-			memset(slot->tts_isnull, 0, 4 * sizeof(bool));
+			slot->tts_values[1] = Int64GetDatum(xact_start);
+			slot->tts_values[2] = Int32GetDatum(rec.ordinal);
+			slot->tts_values[3] = Int64GetDatum(rec.id);
+			slot->tts_values[4] = hash_datum(leaf);
+			memset(slot->tts_isnull, 0, 5 * sizeof(bool));
 			ExecStoreVirtualTuple(slot);
 			tuplesort_puttupleslot(sort, slot);
-			pfree(DatumGetPointer(slot->tts_values[3]));
+			pfree(DatumGetPointer(slot->tts_values[4]));
 			MemoryContextReset(rowcxt);
 			vs->records++;
 		}
@@ -618,11 +673,30 @@ verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 				 (long long) bad_id);
 }
 
+/* A transaction: its id and start time (ids restart in another cluster). */
+typedef struct XactKey
+{
+	uint64		xid;
+	int64		xact_start;
+} XactKey;
+
+/* Order transactions by id, then start time. */
+static int
+xactkey_cmp(const XactKey *a, const XactKey *b)
+{
+	if (a->xid != b->xid)
+		return a->xid < b->xid ? -1 : 1;
+	if (a->xact_start != b->xact_start)
+		return a->xact_start < b->xact_start ? -1 : 1;
+	return 0;
+}
+
 /* One row of audit_block_xact, read in order through a cursor. */
 typedef struct XactRow
 {
 	bool		valid;
 	uint64		xid;
+	TimestampTz xact_start;
 	int64		block_no;
 	int32		position;
 	int64		n_records;
@@ -639,8 +713,10 @@ typedef struct XactCursor
 	uint64		pos;
 } XactCursor;
 
-/* Next row of an audit_block_xact cursor (columns: xid, block_no,
- * position, n_records, merkle_root). */
+/*
+ * Next row of an audit_block_xact cursor (columns: xid, block_no,
+ * position, n_records, merkle_root, xact_start).
+ */
 static void
 xact_next(XactCursor *c, XactRow *row)
 {
@@ -668,6 +744,7 @@ xact_next(XactCursor *c, XactRow *row)
 	row->position = DatumGetInt32(SPI_getbinval(t, c->tab->tupdesc, 3, &isnull));
 	row->n_records = DatumGetInt64(SPI_getbinval(t, c->tab->tupdesc, 4, &isnull));
 	row->root_ok = datum_hash(SPI_getbinval(t, c->tab->tupdesc, 5, &isnull), row->root);
+	row->xact_start = DatumGetTimestampTz(SPI_getbinval(t, c->tab->tupdesc, 6, &isnull));
 }
 
 /* Open a cursor over audit_block_xact in the given order. */
@@ -675,7 +752,7 @@ static void
 xact_open(XactCursor *c, const char *order)
 {
 	c->portal = SPI_cursor_open_with_args(NULL,
-										  psprintf("SELECT xid, block_no, position, n_records, merkle_root "
+										  psprintf("SELECT xid, block_no, position, n_records, merkle_root, xact_start "
 												   "FROM carbon_ledger.audit_block_xact ORDER BY %s", order),
 										  0, NULL, NULL, NULL, true, 0);
 	c->tab = NULL;
@@ -709,43 +786,54 @@ verify_transactions(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 	Size		cap = 1024;
 	uint8	   *leaves = palloc(cap * CL_HASH_LEN);
 
-	ctl.keysize = sizeof(uint64);
-	ctl.entrysize = sizeof(uint64);
+	ctl.keysize = sizeof(XactKey);
+	ctl.entrysize = sizeof(XactKey);
 	ctl.hcxt = CurrentMemoryContext;
-	pending = hash_create("audit pending xids", 256, &ctl,
+	pending = hash_create("audit pending transactions", 256, &ctl,
 						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	if (SPI_execute("SELECT DISTINCT xid FROM carbon_ledger.audit_pending",
+	if (SPI_execute("SELECT DISTINCT xid, xact_start FROM carbon_ledger.audit_pending",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the pending audit records");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
-		uint64		x = U64FromFullTransactionId(DatumGetFullTransactionId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)));
+		XactKey		k;
 
-		hash_search(pending, &x, HASH_ENTER, NULL);
+		memset(&k, 0, sizeof(k));
+		k.xid = U64FromFullTransactionId(DatumGetFullTransactionId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)));
+		k.xact_start = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		hash_search(pending, &k, HASH_ENTER, NULL);
 	}
 	SPI_freetuptable(SPI_tuptable);
 
-	xact_open(&cur, "xid");
+	xact_open(&cur, "xid, xact_start");
 	xact_next(&cur, &bx);
 	have_rec = tuplesort_gettupleslot(sort, true, false, slot, NULL);
 	while (have_rec || bx.valid)
 	{
-		uint64		xid;
+		XactKey		key;
+		XactKey		bkey;
 		int64		first_id;
-		int64		next_xid = 0;
 		int64		prev_id;
 		int32		prev_ord;
 		Size		n = 0;
 		bool		ordered = true;
 
 		CHECK_FOR_INTERRUPTS();
+		memset(&key, 0, sizeof(key));
+		memset(&bkey, 0, sizeof(bkey));
 		if (have_rec)
 		{
 			slot_getallattrs(slot);
-			next_xid = DatumGetInt64(slot->tts_values[0]);
+			key.xid = (uint64) DatumGetInt64(slot->tts_values[0]);
+			key.xact_start = DatumGetInt64(slot->tts_values[1]);
 		}
-		if (!have_rec || (bx.valid && bx.xid < (uint64) next_xid))
+		if (bx.valid)
+		{
+			bkey.xid = bx.xid;
+			bkey.xact_start = bx.xact_start;
+		}
+		if (!have_rec || (bx.valid && xactkey_cmp(&bkey, &key) < 0))
 		{
 			note_bad(vs, 0, bx.block_no,
 					 "missing record: all %lld records of transaction %llu in block %lld are missing",
@@ -756,65 +844,68 @@ verify_transactions(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 		}
 
 		/* gather one transaction's records */
-		slot_getallattrs(slot);
-		xid = (uint64) DatumGetInt64(slot->tts_values[0]);
-		first_id = DatumGetInt64(slot->tts_values[2]);
+		first_id = DatumGetInt64(slot->tts_values[3]);
 		prev_id = -1;
 		prev_ord = -1;
 		while (have_rec)
 		{
+			XactKey		k;
+
 			slot_getallattrs(slot);
-			if ((uint64) DatumGetInt64(slot->tts_values[0]) != xid)
+			memset(&k, 0, sizeof(k));
+			k.xid = (uint64) DatumGetInt64(slot->tts_values[0]);
+			k.xact_start = DatumGetInt64(slot->tts_values[1]);
+			if (xactkey_cmp(&k, &key) != 0)
 				break;
 			if (n >= cap)
 			{
 				cap *= 2;
 				leaves = repalloc_huge(leaves, cap * CL_HASH_LEN);
 			}
-			datum_hash(slot->tts_values[3], leaves + n * CL_HASH_LEN);
-			if (DatumGetInt32(slot->tts_values[1]) <= prev_ord ||
-				DatumGetInt64(slot->tts_values[2]) <= prev_id)
+			datum_hash(slot->tts_values[4], leaves + n * CL_HASH_LEN);
+			if (DatumGetInt32(slot->tts_values[2]) <= prev_ord ||
+				DatumGetInt64(slot->tts_values[3]) <= prev_id)
 			{
 				if (ordered)
-					note_bad(vs, DatumGetInt64(slot->tts_values[2]), 0,
+					note_bad(vs, DatumGetInt64(slot->tts_values[3]), 0,
 							 "reordered record: record %lld is out of order in transaction %llu",
-							 (long long) DatumGetInt64(slot->tts_values[2]),
-							 (unsigned long long) xid);
+							 (long long) DatumGetInt64(slot->tts_values[3]),
+							 (unsigned long long) key.xid);
 				ordered = false;
 			}
-			prev_ord = DatumGetInt32(slot->tts_values[1]);
-			prev_id = DatumGetInt64(slot->tts_values[2]);
+			prev_ord = DatumGetInt32(slot->tts_values[2]);
+			prev_id = DatumGetInt64(slot->tts_values[3]);
 			n++;
 			have_rec = tuplesort_gettupleslot(sort, true, false, slot, NULL);
 		}
 
-		if (bx.valid && bx.xid == xid)
+		if (bx.valid && xactkey_cmp(&bkey, &key) == 0)
 		{
 			uint8		root[CL_HASH_LEN];
 
 			if ((int64) n < bx.n_records)
 				note_bad(vs, first_id, bx.block_no,
 						 "missing record: transaction %llu has %zu of the %lld records sealed in block %lld",
-						 (unsigned long long) xid, n, (long long) bx.n_records,
+						 (unsigned long long) key.xid, n, (long long) bx.n_records,
 						 (long long) bx.block_no);
 			else if ((int64) n > bx.n_records)
 				note_bad(vs, first_id, bx.block_no,
 						 "inserted record: transaction %llu has %zu records, block %lld sealed %lld",
-						 (unsigned long long) xid, n, (long long) bx.block_no,
+						 (unsigned long long) key.xid, n, (long long) bx.block_no,
 						 (long long) bx.n_records);
 			cl_audit_check_rc(cl_merkle_root(leaves, n, root));
 			if (!bx.root_ok || memcmp(root, bx.root, CL_HASH_LEN) != 0)
 				note_bad(vs, first_id, bx.block_no,
 						 "hash mismatch: the records of transaction %llu do not match its Merkle root in block %lld",
-						 (unsigned long long) xid, (long long) bx.block_no);
+						 (unsigned long long) key.xid, (long long) bx.block_no);
 			xact_next(&cur, &bx);
 		}
-		else if (hash_search(pending, &xid, HASH_FIND, NULL) != NULL)
+		else if (hash_search(pending, &key, HASH_FIND, NULL) != NULL)
 			vs->unsealed += n;
 		else
 			note_bad(vs, first_id, 0,
 					 "inserted record: record %lld belongs to transaction %llu, which is neither sealed nor pending",
-					 (long long) first_id, (unsigned long long) xid);
+					 (long long) first_id, (unsigned long long) key.xid);
 	}
 	xact_close(&cur);
 	hash_destroy(pending);
@@ -916,7 +1007,8 @@ verify_blocks(VerifyState *vs, List *keys)
 							 "reordered record: transaction %llu is at position %d of block %lld, expected %zu",
 							 (unsigned long long) bx.xid, bx.position,
 							 (long long) blk.block_no, n);
-				cl_audit_check_rc(cl_audit_txn_leaf(bx.xid, bx.n_records, bx.root,
+				cl_audit_check_rc(cl_audit_txn_leaf(bx.xid, canon_ts(bx.xact_start),
+													bx.n_records, bx.root,
 													leaves + n * CL_HASH_LEN));
 				nrec += bx.n_records;
 				n++;
@@ -977,10 +1069,10 @@ verify_chain(VerifyState *vs)
 	TupleDesc	desc;
 	TupleTableSlot *slot;
 	Tuplesortstate *sort;
-	AttrNumber	attnums[2] = {1, 2};
-	Oid			ops[2] = {Int8LessOperator, Int4LessOperator};
-	Oid			colls[2] = {InvalidOid, InvalidOid};
-	bool		nf[2] = {false, false};
+	AttrNumber	attnums[3] = {1, 2, 3};
+	Oid			ops[3] = {Int8LessOperator, Int8LessOperator, Int4LessOperator};
+	Oid			colls[3] = {InvalidOid, InvalidOid, InvalidOid};
+	bool		nf[3] = {false, false, false};
 	List	   *keys;
 
 	memset(vs, 0, sizeof(*vs));
@@ -989,13 +1081,14 @@ verify_chain(VerifyState *vs)
 
 	SPI_connect();
 	keys = load_keys(false);
-	desc = CreateTemplateTupleDesc(4);
+	desc = CreateTemplateTupleDesc(5);
 	TupleDescInitEntry(desc, 1, "xid", INT8OID, -1, 0);
-	TupleDescInitEntry(desc, 2, "ordinal", INT4OID, -1, 0);
-	TupleDescInitEntry(desc, 3, "id", INT8OID, -1, 0);
-	TupleDescInitEntry(desc, 4, "leaf", BYTEAOID, -1, 0);
+	TupleDescInitEntry(desc, 2, "xact_start", INT8OID, -1, 0);
+	TupleDescInitEntry(desc, 3, "ordinal", INT4OID, -1, 0);
+	TupleDescInitEntry(desc, 4, "id", INT8OID, -1, 0);
+	TupleDescInitEntry(desc, 5, "leaf", BYTEAOID, -1, 0);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	sort = tuplesort_begin_heap(desc, 2, attnums, ops, colls, nf,
+	sort = tuplesort_begin_heap(desc, 3, attnums, ops, colls, nf,
 								maintenance_work_mem, NULL, TUPLESORT_NONE);
 	{
 		TupleTableSlot *vslot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);

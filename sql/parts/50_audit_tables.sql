@@ -43,6 +43,7 @@ COMMENT ON COLUMN carbon_ledger.audit_log.leaf_hash IS
 -- No index: writers only append, the sealer reads everything it can see.
 CREATE TABLE carbon_ledger.audit_pending (
 	xid pg_catalog.xid8 NOT NULL,
+	xact_start timestamptz NOT NULL,
 	ordinal integer NOT NULL,
 	id bigint NOT NULL,
 	leaf_hash bytea NOT NULL
@@ -72,13 +73,16 @@ CREATE TABLE carbon_ledger.audit_block_xact (
 	block_no bigint NOT NULL,
 	position integer NOT NULL,
 	xid pg_catalog.xid8 NOT NULL,
+	xact_start timestamptz NOT NULL,
 	n_records bigint NOT NULL,
 	merkle_root bytea NOT NULL,
 	CONSTRAINT audit_block_xact_pkey PRIMARY KEY (block_no, position),
-	CONSTRAINT audit_block_xact_xid_key UNIQUE (xid)
+	CONSTRAINT audit_block_xact_xid_key UNIQUE (xid, xact_start)
 );
 COMMENT ON TABLE carbon_ledger.audit_block_xact IS
 	'The transactions of each block, in block order, with the Merkle root of their records';
+COMMENT ON COLUMN carbon_ledger.audit_block_xact.xact_start IS
+	'Start of the transaction: with xid, names it even after a restore into another cluster, whose transaction ids start again';
 
 -- HMAC keys.  Not a configuration table: its rows never appear in pg_dump
 -- output, and no role but a superuser can read it.

@@ -410,28 +410,32 @@ cl_merkle_root(uint8 *hashes, size_t n, uint8 *out)
 }
 
 /*
- * Write a transaction entry of a block: its transaction id, its number of
- * records and the Merkle root over its records' leaf hashes.
+ * Write a transaction entry of a block: its transaction id and start time
+ * (together they name a transaction even across a restore into another
+ * cluster, whose transaction ids start again), its number of records and
+ * the Merkle root over its records' leaf hashes.
  */
 void
-cl_audit_serialise_txn(uint64 xid, int64 n_records, const uint8 *root,
-					   ClSink *sink)
+cl_audit_serialise_txn(uint64 xid, const char *xact_start, int64 n_records,
+					   const uint8 *root, ClSink *sink)
 {
 	put_uint64(sink, xid);
+	put_cstring(sink, xact_start);
 	put_int64(sink, n_records);
 	put_field(sink, (const char *) root, CL_HASH_LEN);
 }
 
 /* A transaction entry's leaf hash in its block's Merkle tree. */
 int
-cl_audit_txn_leaf(uint64 xid, int64 n_records, const uint8 *root, uint8 *out)
+cl_audit_txn_leaf(uint64 xid, const char *xact_start, int64 n_records,
+				  const uint8 *root, uint8 *out)
 {
 	HashSinkState st;
 	ClSink		sink;
 
 	if (!leaf_begin(&st, &sink))
 		return CL_AUDIT_ECRYPTO;
-	cl_audit_serialise_txn(xid, n_records, root, &sink);
+	cl_audit_serialise_txn(xid, xact_start, n_records, root, &sink);
 	if (!leaf_end(&st, out))
 		return CL_AUDIT_ECRYPTO;
 	return CL_AUDIT_OK;

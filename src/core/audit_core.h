@@ -99,10 +99,11 @@ extern int	cl_merkle_node_hash(const uint8 *left, const uint8 *right,
 								uint8 *out);
 extern int	cl_merkle_root(uint8 *leaf_hashes, size_t n, uint8 *out);
 
-extern void cl_audit_serialise_txn(uint64 xid, int64 n_records,
-								   const uint8 *root, ClSink *sink);
-extern int	cl_audit_txn_leaf(uint64 xid, int64 n_records, const uint8 *root,
-							  uint8 *out);
+extern void cl_audit_serialise_txn(uint64 xid, const char *xact_start,
+								   int64 n_records, const uint8 *root,
+								   ClSink *sink);
+extern int	cl_audit_txn_leaf(uint64 xid, const char *xact_start,
+							  int64 n_records, const uint8 *root, uint8 *out);
 extern void cl_audit_serialise_block(const ClAuditBlock *blk, ClSink *sink);
 extern int	cl_audit_block_hash(const ClAuditBlock *blk, const uint8 *key,
 								size_t keylen, uint8 *out);

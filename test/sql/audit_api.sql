@@ -169,5 +169,21 @@ DROP TABLE audit_api.account;
 SELECT carbon_ledger.audit_seal() >= 0 AS sealed;
 SELECT valid, unsealed_records, reason FROM carbon_ledger.audit_verify();
 
+-- partitioned tables: the row trigger reaches every partition, present
+-- and future, enabled always; records name the partition
+CREATE TABLE audit_api.part (id int PRIMARY KEY, v text) PARTITION BY RANGE (id);
+CREATE TABLE audit_api.part1 PARTITION OF audit_api.part FOR VALUES FROM (0) TO (100);
+SELECT carbon_ledger.audit_enable('audit_api.part');
+CREATE TABLE audit_api.part2 PARTITION OF audit_api.part FOR VALUES FROM (100) TO (200);
+SELECT tgrelid::regclass, tgname, tgenabled FROM pg_trigger
+ WHERE tgrelid IN ('audit_api.part'::regclass, 'audit_api.part1'::regclass, 'audit_api.part2'::regclass)
+ ORDER BY 1, 2;
+INSERT INTO audit_api.part VALUES (1, 'a'), (150, 'b');
+SELECT table_name, operation, new_row FROM carbon_ledger.audit_log
+ WHERE table_name LIKE 'audit_api.part%' AND operation = 'INSERT' ORDER BY id;
+DROP TABLE audit_api.part2;
+SELECT carbon_ledger.audit_disable('audit_api.part');
+DROP TABLE audit_api.part;
+
 DROP SCHEMA audit_api CASCADE;
 DROP ROLE audit_api_clerk;

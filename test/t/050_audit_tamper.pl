@@ -132,12 +132,13 @@ like(attack('TRUNCATE carbon_ledger.audit_log'),
 like(attack('DELETE FROM carbon_ledger.audit_block WHERE block_no = 1'),
 	qr/^f\|\|broken link: /, 'deleted block: broken link');
 
-like(attack(q{CREATE TEMP TABLE s AS SELECT position, xid, n_records, merkle_root
+like(attack(q{CREATE TEMP TABLE s AS SELECT position, xid, xact_start, n_records, merkle_root
 	  FROM carbon_ledger.audit_block_xact WHERE block_no = 1 AND position < 2;
 	UPDATE carbon_ledger.audit_block_xact SET xid = '999999999'
 	 WHERE block_no = 1 AND position = 0;
 	UPDATE carbon_ledger.audit_block_xact x
-	   SET xid = s.xid, n_records = s.n_records, merkle_root = s.merkle_root
+	   SET xid = s.xid, xact_start = s.xact_start, n_records = s.n_records,
+	       merkle_root = s.merkle_root
 	  FROM s WHERE x.block_no = 1 AND x.position = 1 - s.position}),
 	qr/^f\|\|hash mismatch: the transactions of block 1 do not match its Merkle root$/,
 	'reordered transactions of a block: hash mismatch');
@@ -146,6 +147,8 @@ like(attack(q{CREATE TEMP TABLE s AS SELECT position, xid, n_records, merkle_roo
 # (docs/audit-format.md) goes unnoticed by a bare audit_verify(), but not
 # by audit_verify(saved digest).
 my $rewrite = q{
+SET TimeZone = 'UTC';
+SET DateStyle = 'ISO';
 CREATE FUNCTION pg_temp.f(b bytea) RETURNS bytea LANGUAGE sql AS
 	$$ SELECT CASE WHEN b IS NULL THEN '\xffffffff'::bytea
 	          ELSE int4send(length(b)) || b END $$;
@@ -160,7 +163,8 @@ UPDATE carbon_ledger.audit_block_xact x SET merkle_root = l.leaf_hash
   FROM carbon_ledger.audit_log l WHERE l.xid = x.xid AND l.new_row->>'no' = 'A4';
 UPDATE carbon_ledger.audit_block b
    SET merkle_root = carbon_ledger.audit_merkle_root(ARRAY[
-         pg_temp.ft(x.xid::text) || pg_temp.ft('1') || pg_temp.f(x.merkle_root)])
+         pg_temp.ft(x.xid::text) || pg_temp.ft(x.xact_start::text)
+         || pg_temp.ft('1') || pg_temp.f(x.merkle_root)])
   FROM carbon_ledger.audit_block_xact x
  WHERE x.block_no = b.block_no AND b.block_no = 2;
 UPDATE carbon_ledger.audit_block

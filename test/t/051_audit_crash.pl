@@ -104,6 +104,12 @@ is($node->safe_psql('postgres', q{
 	                    ORDER BY l.id DESC LIMIT 1)}),
 	'0', 'the last record of each row matches its committed value');
 
+# verification can be cancelled
+my ($rc, $out, $err) = $node->psql('postgres',
+	q{SET statement_timeout = '1ms'; SELECT * FROM carbon_ledger.audit_verify()});
+like($err, qr/canceling statement due to statement timeout/,
+	'audit_verify is cancellable');
+
 # the trail keeps working after the crash
 $node->safe_psql('postgres', q{INSERT INTO activity (account, grams) VALUES ('after', 1);
 	SELECT carbon_ledger.audit_seal();});

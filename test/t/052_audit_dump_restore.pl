@@ -17,6 +17,17 @@ carbon_ledger.seal_interval = 0
 $node->start;
 
 $node->safe_psql('postgres', 'CREATE DATABASE bank');
+# burn transaction ids, so that the trail's transactions get ids that a
+# fresh cluster reaches again after a restore (see the end of the test)
+my $burn = q{CREATE PROCEDURE burn(n int) LANGUAGE plpgsql AS $$
+BEGIN
+	FOR i IN 1..n LOOP
+		PERFORM pg_current_xact_id();
+		COMMIT;
+	END LOOP;
+END $$;};
+$node->safe_psql('bank', $burn);
+$node->safe_psql('bank', 'CALL burn(3000)');
 $node->safe_psql('bank', q{
 CREATE EXTENSION carbon_ledger;
 CREATE TABLE loan (loan_no text PRIMARY KEY, principal numeric, issued date);
@@ -91,5 +102,44 @@ is($node->safe_psql('copy', q{SELECT database_oid <> lag(database_oid) OVER (ORD
 	FROM carbon_ledger.audit_block ORDER BY block_no DESC LIMIT 1}),
 	't', 'the copy stamps its own identity on new blocks');
 
+# A restore into a fresh cluster: its transaction ids start again from
+# the beginning, so new transactions reuse the ids of sealed ones.  Records
+# name their transaction by id and start time, so the chain stays valid.
+my $node2 = PostgreSQL::Test::Cluster->new('fresh');
+$node2->init;
+$node2->append_conf('postgresql.conf', qq{
+shared_preload_libraries = 'carbon_ledger'
+carbon_ledger.seal_interval = 0
+});
+$node2->start;
+$node2->safe_psql('postgres', 'CREATE DATABASE bank');
+$node2->command_ok([ 'pg_restore', '-d', $node2->connstr('bank'), $dump ],
+	'pg_restore into a fresh cluster');
+$node2->safe_psql('bank',
+	q{SELECT carbon_ledger.audit_restore_key(1, sha256('dump test key'))});
+my ($lo, $hi) = split /\|/, $node2->safe_psql('bank',
+	q{SELECT min(xid)::text::bigint, max(xid)::text::bigint FROM carbon_ledger.audit_block_xact});
+my $next = $node2->safe_psql('bank', 'SELECT pg_current_xact_id()::text::bigint');
+ok($next < $lo, "fresh cluster's transaction ids ($next) are below the sealed ones ($lo..$hi)");
+$node2->safe_psql('bank', 'CALL burn(' . ($lo - $next - 1) . ')') if $lo - $next > 1;
+my $reused = 0;
+for (my $i = 0; $i <= $hi - $lo + 1; $i++)
+{
+	my $x = $node2->safe_psql('bank', qq{BEGIN;
+		INSERT INTO loan VALUES ('N$i', 1, '2025-05-01');
+		SELECT pg_current_xact_id()::text::bigint; COMMIT;});
+	$reused++ if $node2->safe_psql('bank',
+		"SELECT count(*) FROM carbon_ledger.audit_block_xact WHERE xid = '$x'") > 0;
+}
+ok($reused > 0, "$reused new transactions reuse the id of a sealed transaction");
+$node2->safe_psql('bank', 'SELECT carbon_ledger.audit_seal()');
+is($node2->safe_psql('bank',
+	q{SELECT valid, unsealed_records, coalesce(reason, '') FROM carbon_ledger.audit_verify()}),
+	't|0|', 'chain valid in the fresh cluster after reused transaction ids');
+like($node2->safe_psql('bank',
+	"SELECT valid, reason FROM carbon_ledger.audit_verify('$digest'::carbon_ledger.audit_chain_digest)"),
+	qr/^t\|$/, 'the fresh copy still extends the original digest');
+
+$node2->stop;
 $node->stop;
 done_testing();
