@@ -7,7 +7,8 @@
 -- and BRIN minmax operator classes, arithmetic, numeric casts and sum, avg,
 -- min and max.  That surface is written once, below, and created for each
 -- type by substituting {T} (the type name, which is also the prefix of its
--- C functions, see FP_TYPE_FUNCTIONS in src/fixedpoint_type.h).  Parts 11
+-- C functions, see FP_TYPE_FUNCTIONS in src/fixedpoint_type.h) and the
+-- words of its comments ({DESC}, {OUT}, {UNIT}).  Parts 11
 -- and 12 add what only one of the types has.  Comparison, hashing, sorting
 -- and binary output reuse the server's int8 functions, which work on the
 -- same representation.  No operator mixes the two types.  See docs/types.md.

@@ -228,6 +228,40 @@ fp_unit_exp10(const FpKind *kind, const char *str, size_t len, int *exp10,
 }
 
 /*
+ * The significant digits of a number being read: those up to the last
+ * non-zero digit (leading zeros dropped), accumulated while there are at
+ * most 19 of them, and the zeros seen after the last non-zero digit.
+ */
+typedef struct FpDigits
+{
+	uint64		mant;			/* the first (up to) 19 significant digits */
+	int64		nsig;			/* number of significant digits */
+	int64		pending_zeros;	/* zeros after the last non-zero digit */
+} FpDigits;
+
+/* Add one decimal digit c ('0'..'9') to d */
+static inline void
+fp_add_digit(FpDigits *d, char c)
+{
+	if (c == '0')
+	{
+		if (d->nsig > 0)
+			d->pending_zeros++;
+		return;
+	}
+	/* a non-zero digit: the pending zeros become significant */
+	for (; d->pending_zeros > 0; d->pending_zeros--)
+	{
+		if (d->nsig < 19)
+			d->mant *= 10;
+		d->nsig++;
+	}
+	if (d->nsig < 19)
+		d->mant = d->mant * 10 + (uint64) (c - '0');
+	d->nsig++;
+}
+
+/*
  * Parse "[sign] number [unit]" from str[0..len) (which need not be
  * terminated) into *result units of account.
  *
@@ -242,15 +276,14 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 {
 	size_t		pos = 0;
 	bool		negative = false;
-	bool		any_digit = false;
-	uint64		mant = 0;		/* significant digits up to the last
-								 * non-zero one */
-	int64		nsig = 0;		/* number of those digits */
-	int64		pending_zeros = 0;	/* zeros after the last non-zero digit */
+	bool		any_digit;
+	FpDigits	digits;
+	size_t		start;
 	int64		nfrac = 0;		/* digits after the decimal point */
 	int64		exp10 = 0;
 	int			unit_exp10;
 	size_t		end;
+	uint64		mant;
 
 	memset(err, 0, sizeof(*err));
 
@@ -276,36 +309,21 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 		return FP_NOT_FINITE;
 
 	/* digits, an optional decimal point, more digits */
-	for (bool in_fraction = false; pos < len; pos++)
+	digits.mant = 0;
+	digits.nsig = 0;
+	digits.pending_zeros = 0;
+	start = pos;
+	while (pos < len && fp_isdigit((unsigned char) str[pos]))
+		fp_add_digit(&digits, str[pos++]);
+	any_digit = (pos > start);
+	if (pos < len && str[pos] == '.')
 	{
-		unsigned char c = (unsigned char) str[pos];
-
-		if (c == '.' && !in_fraction)
-		{
-			in_fraction = true;
-			continue;
-		}
-		if (!fp_isdigit(c))
-			break;
-		any_digit = true;
-		if (in_fraction)
-			nfrac++;
-		if (c == '0')
-		{
-			if (nsig > 0)
-				pending_zeros++;
-			continue;
-		}
-		/* a non-zero digit: the pending zeros become significant */
-		for (; pending_zeros > 0; pending_zeros--)
-		{
-			if (nsig < 19)
-				mant *= 10;
-			nsig++;
-		}
-		if (nsig < 19)
-			mant = mant * 10 + (c - '0');
-		nsig++;
+		pos++;
+		start = pos;
+		while (pos < len && fp_isdigit((unsigned char) str[pos]))
+			fp_add_digit(&digits, str[pos++]);
+		nfrac = (int64) (pos - start);
+		any_digit = any_digit || nfrac > 0;
 	}
 	if (!any_digit)
 		return FP_SYNTAX;
@@ -364,7 +382,7 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 		}
 	}
 
-	if (nsig == 0)
+	if (digits.nsig == 0)
 	{
 		*result = 0;
 		return FP_OK;
@@ -375,8 +393,9 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 	 * is a whole number of units of account iff e >= 0, and below 10^19 iff
 	 * nsig + e <= 19.
 	 */
-	exp10 += pending_zeros - nfrac + unit_exp10;
-	if (nsig + exp10 > 19)
+	mant = digits.mant;
+	exp10 += digits.pending_zeros - nfrac + unit_exp10;
+	if (digits.nsig + exp10 > 19)
 		return FP_OUT_OF_RANGE;
 	if (exp10 < 0)
 		return FP_TOO_FINE;
