@@ -45,9 +45,19 @@ RETURNS TABLE (
 	carbon_reduction_loan_balance pg_catalog.numeric,
 	carbon_reduction_attributed @extschema@.tco2e
 )
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
+BEGIN
+	IF period_start > period_end THEN
+		RAISE EXCEPTION USING ERRCODE = '22023',
+			MESSAGE = 'period_start must not be after period_end',
+			DETAIL = format('The period runs from %s to %s.',
+							period_start, period_end);
+	END IF;
+
+	RETURN QUERY
 WITH codes AS (
 	SELECT a.region_code AS code FROM carbon_ledger.account a
 	UNION SELECT g.region_code FROM carbon_ledger.green_loan g
@@ -153,7 +163,8 @@ SELECT r.pref,
 	   r.cr_bal,
 	   @extschema@.tco2e_from_grams(r.cr_grams::pg_catalog.int8)
 FROM rollup r
-ORDER BY r.is_total, r.pref
+ORDER BY r.is_total, r.pref;
+END
 $$;
 COMMENT ON FUNCTION carbon_ledger.regional_summary(pg_catalog.date, pg_catalog.date) IS
 	'per prefecture-level region and in total: accounts, activities, reduction, credits, green loan balance, growth and share, carbon-reduction loans';

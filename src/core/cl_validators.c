@@ -206,7 +206,9 @@ cl_uscc_is_valid(const char *s, size_t len)
 bool
 cl_date_is_valid(int year, int month, int day)
 {
-	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int mdays[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
 	int			last;
 
 	if (month < 1 || month > 12 || day < 1)

@@ -117,6 +117,12 @@ SELECT region_code, accounts, new_accounts, activities, reduction,
 	   credits_earned, green_loan_balance, green_loan_yoy_growth
 FROM carbon_ledger.regional_summary('2020-01-01', '2020-03-31');
 
+-- a period that ends before it starts is an error
+\set VERBOSITY terse
+SELECT * FROM carbon_ledger.regional_summary('2025-03-31', '2025-01-01');
+\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+
 SELECT * FROM carbon_ledger.check_balances();
 
 \c :main_db

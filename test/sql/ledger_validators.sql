@@ -11,6 +11,9 @@ SELECT c, uscc_is_valid(c) FROM (VALUES
 	('91110000600037341L'),		-- valid
 	('911100001000128855'),		-- valid
 	('91440300708461136T'),		-- valid
+	('914403001922038216'),		-- valid
+	('9144030071526726XG'),		-- valid, organisation check X
+	('51100000500010993L'),		-- valid, a social organisation
 	('91350100M000100Y44'),		-- check character changed
 	('91350100M000100Y34'),		-- last two transposed
 	('91350100M000101Y43'),		-- organisation code body changed

@@ -26,6 +26,10 @@ static const char *const real_usccs[] = {
 	"91110000600037341L",
 	"911100001000128855",
 	"91440300708461136T",
+	"914403001922038216",
+	"9144030071526726XG",		/* check character X of the org code */
+	"91330100716105852F",
+	"51100000500010993L",		/* civil affairs, social organisation */
 };
 
 /* Real codes pass, and so does a code we constructed. */
