@@ -25,8 +25,13 @@ dir=
 work=$(mktemp -d /tmp/carbon_ledger-audit-bench-sql.XXXXXX)
 chmod 755 "$work"
 cleanup() {
-	[[ -n $dir ]] && { "$top/tools/cluster.sh" stop "$dir" >/dev/null 2>&1; rm -rf "$dir"; }
-	}
+	set +e
+	rm -rf "$work"
+	if [[ -n $dir ]]; then
+		"$top/tools/cluster.sh" stop "$dir" >/dev/null 2>&1
+		rm -rf "$dir"
+	fi
+}
 trap cleanup EXIT
 
 if [[ -z ${PGHOST:-} && -z ${PGPORT:-} ]]; then
