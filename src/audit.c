@@ -407,52 +407,167 @@ cl_audit_check_rc(int rc)
 }
 
 /*
+ * The canonical column order of one set of jsonb keys.  Verification
+ * rebuilds millions of images whose tables have a handful of column sets,
+ * so the order found by sorting is remembered, keyed by the exact key
+ * entries and key bytes of the jsonb object (equal keys, equal order).
+ */
+typedef struct KeyOrder
+{
+	int			ncols;
+	uint32		keys_len;		/* bytes of entries and key text */
+	char	   *keys;			/* key JEntries, then the key text */
+	int		   *order;			/* order[i]: jsonb position of column i */
+} KeyOrder;
+
+#define KEY_ORDER_SLOTS 8
+
+static KeyOrder key_orders[KEY_ORDER_SLOTS];
+static int	key_order_next = 0;
+
+/* The remembered order of a jsonb object's keys, or NULL. */
+static const int *
+key_order_find(int ncols, const char *entries, const char *text,
+			   uint32 text_len)
+{
+	uint32		elen = (uint32) ncols * sizeof(JEntry);
+
+	for (int i = 0; i < KEY_ORDER_SLOTS; i++)
+	{
+		KeyOrder   *ko = &key_orders[i];
+
+		if (ko->keys != NULL && ko->ncols == ncols &&
+			ko->keys_len == elen + text_len &&
+			memcmp(ko->keys, entries, elen) == 0 &&
+			memcmp(ko->keys + elen, text, text_len) == 0)
+			return ko->order;
+	}
+	return NULL;
+}
+
+/*
+ * Remember the canonical order of a jsonb object's keys: sorted holds the
+ * columns in canonical order, starts[k] the offset of the k-th key's text.
+ */
+static void
+key_order_remember(int ncols, const char *entries, const char *text,
+				   uint32 text_len, const ClAuditColumn *sorted,
+				   const uint32 *starts)
+{
+	KeyOrder   *ko = &key_orders[key_order_next];
+	uint32		elen = (uint32) ncols * sizeof(JEntry);
+	int		   *order;
+
+	order = MemoryContextAlloc(TopMemoryContext, Max(ncols, 1) * sizeof(int));
+	for (int i = 0; i < ncols; i++)
+	{
+		order[i] = -1;
+		for (int k = 0; k < ncols; k++)
+			if (sorted[i].name == text + starts[k] &&
+				sorted[i].name_len == (k + 1 < ncols ? starts[k + 1] :
+									   text_len) - starts[k])
+				order[i] = k;
+		if (order[i] < 0)
+		{
+			pfree(order);
+			return;
+		}
+	}
+	key_order_next = (key_order_next + 1) % KEY_ORDER_SLOTS;
+	if (ko->keys != NULL)
+		pfree(ko->keys);
+	if (ko->order != NULL)
+		pfree(ko->order);
+	ko->order = order;
+	ko->keys = MemoryContextAlloc(TopMemoryContext, elen + text_len);
+	memcpy(ko->keys, entries, elen);
+	memcpy(ko->keys + elen, text, text_len);
+	ko->ncols = ncols;
+	ko->keys_len = elen + text_len;
+}
+
+/*
  * Rebuild a row image from its stored jsonb (an object whose values are
  * strings or nulls), columns sorted canonically.  Returns false when the
  * jsonb is not such an object: the record cannot have been written so.
+ *
+ * The object is read in place, straight from its entries (keys first,
+ * then values, each an end offset or a length: see utils/jsonb.h), with
+ * every offset checked against the datum's size; verification calls this
+ * for every stored image, and jsonb's iterator would copy each entry.
  */
 bool
 cl_image_from_jsonb(Jsonb *jb, ClAuditImage *img)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			n = 0;
-	int			cap;
+	const JsonbContainer *jc = &jb->root;
+	const char *end = (const char *) jb + VARSIZE(jb);
+	const char *data;
+	int			n;
+	uint32		off = 0;
+	uint32		key_end = 0;
+	const int  *order;
+	ClAuditColumn *cols;
+	uint32	   *starts;
 
-	if (!JB_ROOT_IS_OBJECT(jb))
+	if ((const char *) jc + sizeof(uint32) > end || !JsonContainerIsObject(jc) ||
+		JsonContainerIsScalar(jc))
 		return false;
-	cap = Max(JB_ROOT_COUNT(jb), 1);
-	img->cols = palloc(cap * sizeof(ClAuditColumn));
-	it = JsonbIteratorInit(&jb->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	n = (int) JsonContainerSize(jc);
+	data = (const char *) &jc->children[2 * n];
+	if (n < 0 || data > end)
+		return false;
+	cols = palloc(Max(n, 1) * sizeof(ClAuditColumn));
+	starts = palloc(Max(n, 1) * sizeof(uint32));
+	for (int i = 0; i < 2 * n; i++)
 	{
-		if (tok == WJB_KEY)
+		JEntry		je = jc->children[i];
+		uint32		next = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) :
+		off + JBE_OFFLENFLD(je);
+		ClAuditColumn *c = &cols[i % n];
+
+		if (next < off || next > (uint32) (end - data))
+			return false;
+		if (i < n)
 		{
-			if (n >= cap)
+			if (!JBE_ISSTRING(je))
 				return false;
-			img->cols[n].name = v.val.string.val;
-			img->cols[n].name_len = v.val.string.len;
+			c->name = data + off;
+			c->name_len = next - off;
+			starts[i] = off;
+			key_end = next;
 		}
-		else if (tok == WJB_VALUE)
+		else if (JBE_ISNULL(je))
 		{
-			if (v.type == jbvNull)
-			{
-				img->cols[n].value = NULL;
-				img->cols[n].value_len = 0;
-			}
-			else if (v.type == jbvString)
-			{
-				img->cols[n].value = v.val.string.val;
-				img->cols[n].value_len = v.val.string.len;
-			}
-			else
-				return false;
-			n++;
+			c->value = NULL;
+			c->value_len = 0;
 		}
+		else if (JBE_ISSTRING(je))
+		{
+			c->value = data + off;
+			c->value_len = next - off;
+		}
+		else
+			return false;
+		off = next;
 	}
 	img->ncols = n;
-	return cl_audit_sort_columns(img->cols, n) == CL_AUDIT_OK;
+	order = key_order_find(n, (const char *) jc->children, data, key_end);
+	if (order != NULL)
+	{
+		img->cols = palloc(Max(n, 1) * sizeof(ClAuditColumn));
+		for (int i = 0; i < n; i++)
+			img->cols[i] = cols[order[i]];
+		pfree(cols);
+		pfree(starts);
+		return true;
+	}
+	img->cols = cols;
+	if (cl_audit_sort_columns(cols, n) != CL_AUDIT_OK)
+		return false;
+	key_order_remember(n, (const char *) jc->children, data, key_end, cols,
+					   starts);
+	pfree(starts);
+	return true;
 }
 
 /* OID of one of the trail's relations in schema carbon_ledger. */
