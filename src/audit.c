@@ -44,10 +44,12 @@
 #include "utils/datetime.h"
 #include "utils/float.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 #include "utils/relcache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -664,6 +666,95 @@ insert_row(Oid relid, int natts, Datum *values, bool *nulls)
 }
 
 /*
+ * What the trigger looks up for every record and what rarely changes: the
+ * OIDs of the trail's relations, the names of the session and current
+ * users, and the qualified name of the last audited table.  Each is
+ * forgotten when the catalogs say it may have changed (relation, role or
+ * schema invalidations), so the cache never outlives a rename or a
+ * reinstallation.
+ */
+typedef struct TriggerCache
+{
+	bool		rels_valid;
+	Oid			log_relid;
+	Oid			pending_relid;
+	Oid			seq_relid;
+	Oid			session_id;		/* InvalidOid: name not cached */
+	char		session_name[NAMEDATALEN];
+	Oid			current_id;
+	char		current_name[NAMEDATALEN];
+	Oid			table_relid;	/* InvalidOid: name not cached */
+	char	   *table_name;		/* in TopMemoryContext */
+} TriggerCache;
+
+static TriggerCache tcache;
+static bool tcache_callbacks = false;
+
+/* Forget the table name (and the trail's OIDs, when one of them changed). */
+static void
+tcache_relcache_cb(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == tcache.log_relid ||
+		relid == tcache.pending_relid || relid == tcache.seq_relid)
+		tcache.rels_valid = false;
+	if (relid == InvalidOid || relid == tcache.table_relid)
+		tcache.table_relid = InvalidOid;
+}
+
+/* Forget the cached names after a change to roles or schemas. */
+static void
+tcache_syscache_cb(Datum arg, int cacheid, uint32 hashvalue)
+{
+	tcache.session_id = InvalidOid;
+	tcache.current_id = InvalidOid;
+	tcache.table_relid = InvalidOid;
+	if (cacheid == NAMESPACEOID)
+		tcache.rels_valid = false;
+}
+
+/* Register the invalidation callbacks, once per backend. */
+static void
+tcache_init(void)
+{
+	if (tcache_callbacks)
+		return;
+	CacheRegisterRelcacheCallback(tcache_relcache_cb, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, tcache_syscache_cb, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, tcache_syscache_cb, (Datum) 0);
+	tcache_callbacks = true;
+}
+
+/* The OIDs of the relations the trigger writes. */
+static void
+tcache_rels(Oid *log_relid, Oid *pending_relid, Oid *seq_relid)
+{
+	tcache_init();
+	if (!tcache.rels_valid)
+	{
+		tcache.log_relid = cl_audit_relid("audit_log", false);
+		tcache.pending_relid = cl_audit_relid("audit_pending", false);
+		tcache.seq_relid = cl_audit_relid("audit_log_id_seq", false);
+		tcache.rels_valid = true;
+	}
+	*log_relid = tcache.log_relid;
+	*pending_relid = tcache.pending_relid;
+	*seq_relid = tcache.seq_relid;
+}
+
+/* A role's name, remembered in one of the cache's two slots. */
+static const char *
+tcache_role_name(Oid roleid, Oid *slot_id, char *slot_name)
+{
+	tcache_init();
+	if (*slot_id != roleid || !OidIsValid(roleid))
+	{
+		strlcpy(slot_name, GetUserNameFromId(roleid, false), NAMEDATALEN);
+		*slot_id = roleid;
+	}
+	return slot_name;
+}
+
+/*
  * Write one audit record: the log row and its pending-queue entry, both
  * straight into the heap.  Images may be NULL (absent).
  */
@@ -673,9 +764,9 @@ write_record(const char *table_name, const char *operation,
 			 ClAuditImage *old_img, Jsonb *old_jb,
 			 ClAuditImage *new_img, Jsonb *new_jb)
 {
-	Oid			log_relid = cl_audit_relid("audit_log", false);
-	Oid			pending_relid = cl_audit_relid("audit_pending", false);
-	Oid			seq_relid = cl_audit_relid("audit_log_id_seq", false);
+	Oid			log_relid;
+	Oid			pending_relid;
+	Oid			seq_relid;
 	FullTransactionId fxid = GetTopFullTransactionId();
 	TimestampTz xact_start = GetCurrentTransactionStartTimestamp();
 	TimestampTz stmt_time = GetCurrentStatementStartTimestamp();
@@ -686,11 +777,16 @@ write_record(const char *table_name, const char *operation,
 	bool		nulls[AL_NATTS];
 	Datum		pvalues[AP_NATTS];
 	bool		pnulls[AP_NATTS];
-	char	   *session_name = GetUserNameFromId(GetSessionUserId(), false);
-	char	   *current_name = GetUserNameFromId(GetUserId(), false);
+	const char *session_name = tcache_role_name(GetSessionUserId(),
+												&tcache.session_id,
+												tcache.session_name);
+	const char *current_name = tcache_role_name(GetUserId(),
+												&tcache.current_id,
+												tcache.current_name);
 	size_t		len;
 	ClCanonSettings saved;
 
+	tcache_rels(&log_relid, &pending_relid, &seq_relid);
 	if (!FullTransactionIdEquals(fxid, ordinal_fxid))
 	{
 		ordinal_fxid = fxid;
@@ -763,6 +859,26 @@ qualified_name(Relation rel)
 	return quote_qualified_identifier(
 									  get_namespace_name(RelationGetNamespace(rel)),
 									  RelationGetRelationName(rel));
+}
+
+/*
+ * Qualified name of an audited table, remembered for the last table (a
+ * statement writes many rows of one table).
+ */
+static const char *
+table_qualified_name(Relation rel)
+{
+	tcache_init();
+	if (tcache.table_relid != RelationGetRelid(rel))
+	{
+		char	   *name = qualified_name(rel);
+
+		if (tcache.table_name != NULL)
+			pfree(tcache.table_name);
+		tcache.table_name = MemoryContextStrdup(TopMemoryContext, name);
+		tcache.table_relid = RelationGetRelid(rel);
+	}
+	return tcache.table_name;
 }
 
 /* The images of one row change. */
@@ -865,7 +981,7 @@ cl_audit_trigger(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 
-	write_record(qualified_name(rel), op,
+	write_record(table_qualified_name(rel), op,
 				 ci.has_key ? &ci.key_img : NULL, ci.key_jb,
 				 ci.old_tup ? &ci.old_img : NULL, ci.old_jb,
 				 ci.new_tup ? &ci.new_img : NULL, ci.new_jb);
