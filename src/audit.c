@@ -70,6 +70,26 @@ bool		cl_audit_in_disable = false;
 static FullTransactionId ordinal_fxid = {0};
 static int32 next_ordinal = 0;
 
+/*
+ * The pending-queue entries the current top-level transaction has made
+ * (docs/audit.md, "Design"): one per transaction, plus one more whenever a
+ * record's id is below every id registered so far (a sequence set back),
+ * so that every record of a transaction has an id at least the lowest id
+ * registered.  Each entry remembers the subtransaction that made it: when
+ * that subtransaction aborts, its queue row is gone and so is the entry;
+ * when it commits, the entry passes to its parent.
+ */
+typedef struct PendingReg
+{
+	SubTransactionId subid;
+	int64		id;
+} PendingReg;
+
+static FullTransactionId reg_fxid = {0};
+static PendingReg *regs = NULL;
+static int	nregs = 0;
+static int	regs_cap = 0;
+
 /* How a type's values become canonical text. */
 typedef enum CanonKind
 {
@@ -712,12 +732,75 @@ tcache_syscache_cb(Datum arg, int cacheid, uint32 hashvalue)
 		tcache.rels_valid = false;
 }
 
+/*
+ * Subtransaction end: forget the queue entries an aborted subtransaction
+ * made, hand those of a committed one to its parent.
+ */
+static void
+pending_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
+				   SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		int			kept = 0;
+
+		for (int i = 0; i < nregs; i++)
+			if (regs[i].subid != mySubid)
+				regs[kept++] = regs[i];
+		nregs = kept;
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		for (int i = 0; i < nregs; i++)
+			if (regs[i].subid == mySubid)
+				regs[i].subid = parentSubid;
+	}
+}
+
+/*
+ * Whether a record with this id needs a pending-queue entry: the first of
+ * its top-level transaction still alive, or one whose id is below every
+ * id registered.
+ */
+static bool
+pending_needed(FullTransactionId fxid, int64 id)
+{
+	if (!FullTransactionIdEquals(fxid, reg_fxid))
+	{
+		reg_fxid = fxid;
+		nregs = 0;
+	}
+	for (int i = 0; i < nregs; i++)
+		if (regs[i].id <= id)
+			return false;
+	return true;
+}
+
+/* Remember a pending-queue entry made by the current subtransaction. */
+static void
+pending_remember(int64 id)
+{
+	if (nregs >= regs_cap)
+	{
+		int			cap = Max(regs_cap * 2, 4);
+
+		regs = regs == NULL ?
+			MemoryContextAlloc(TopMemoryContext, cap * sizeof(PendingReg)) :
+			repalloc(regs, cap * sizeof(PendingReg));
+		regs_cap = cap;
+	}
+	regs[nregs].subid = GetCurrentSubTransactionId();
+	regs[nregs].id = id;
+	nregs++;
+}
+
 /* Register the invalidation callbacks, once per backend. */
 static void
 tcache_init(void)
 {
 	if (tcache_callbacks)
 		return;
+	RegisterSubXactCallback(pending_subxact_cb, NULL);
 	CacheRegisterRelcacheCallback(tcache_relcache_cb, (Datum) 0);
 	CacheRegisterSyscacheCallback(AUTHOID, tcache_syscache_cb, (Datum) 0);
 	CacheRegisterSyscacheCallback(NAMESPACEOID, tcache_syscache_cb, (Datum) 0);
@@ -843,13 +926,18 @@ write_record(const char *table_name, const char *operation,
 
 	insert_row(log_relid, AL_NATTS, values, nulls);
 
-	memset(pnulls, 0, sizeof(pnulls));
-	pvalues[0] = FullTransactionIdGetDatum(fxid);
-	pvalues[1] = TimestampTzGetDatum(xact_start);
-	pvalues[2] = Int32GetDatum(rec.ordinal);
-	pvalues[3] = Int64GetDatum(rec.id);
-	pvalues[4] = PointerGetDatum(leaf_bytes);
-	insert_row(pending_relid, AP_NATTS, pvalues, pnulls);
+	/* the transaction's entry in the pending queue, once */
+	if (pending_needed(fxid, rec.id))
+	{
+		memset(pnulls, 0, sizeof(pnulls));
+		pvalues[0] = FullTransactionIdGetDatum(fxid);
+		pvalues[1] = TimestampTzGetDatum(xact_start);
+		pvalues[2] = Int32GetDatum(rec.ordinal);
+		pvalues[3] = Int64GetDatum(rec.id);
+		pvalues[4] = PointerGetDatum(leaf_bytes);
+		insert_row(pending_relid, AP_NATTS, pvalues, pnulls);
+		pending_remember(rec.id);
+	}
 }
 
 /* Schema-qualified, quoted name of a relation. */

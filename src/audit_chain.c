@@ -74,6 +74,13 @@ typedef struct SealRec
 	uint8		leaf[CL_HASH_LEN];
 } SealRec;
 
+/* A transaction being sealed (hash key: padding zeroed). */
+typedef struct SealXact
+{
+	uint64		xid;
+	TimestampTz xact_start;
+} SealXact;
+
 /* An HMAC key. */
 typedef struct AuditKey
 {
@@ -234,6 +241,17 @@ canon_ts(TimestampTz ts)
 	return res;
 }
 
+/* The transaction named by columns 1 (xid) and 2 (xact_start) of a row. */
+static void
+spi_xact(HeapTuple t, SealXact *k)
+{
+	bool		isnull;
+
+	memset(k, 0, sizeof(*k));
+	k->xid = U64FromFullTransactionId(DatumGetFullTransactionId(spi_col(t, 1, &isnull)));
+	k->xact_start = DatumGetTimestampTz(spi_col(t, 2, &isnull));
+}
+
 /* Compare the transactions (id, start) of two pending records. */
 static int
 sealrec_cmp_xact(const SealRec *x, const SealRec *y)
@@ -281,15 +299,21 @@ read_head(uint8 *hash)
 }
 
 /*
- * Seal one block out of the committed pending records (at most
- * SEAL_BATCH_XACTS transactions).  Returns the number of records sealed.
+ * Seal one block out of the committed pending transactions (at most
+ * SEAL_BATCH_XACTS of them).  Returns false when the queue had nothing
+ * committed; sets *sealed to the number of records sealed.
  */
-static int64
-seal_one_block(List *keys)
+static bool
+seal_one_block(List *keys, int64 *sealed)
 {
 	FullTransactionId own = GetTopFullTransactionIdIfAny();
 	Oid			argtypes[1] = {XID8OID};
 	Datum		args[1];
+	Oid			idtypes[1] = {INT8OID};
+	Datum		ids[1];
+	HASHCTL		ctl;
+	HTAB	   *batch;
+	int64		min_id = 0;
 	uint64		n;
 	SealRec    *recs;
 	int			nxacts = 0;
@@ -311,7 +335,12 @@ seal_one_block(List *keys)
 		TIMESTAMPTZARRAYOID, INT8ARRAYOID, BYTEAARRAYOID};
 	Datum		xargs[6];
 
-	/* the own transaction is still open: its records wait for its commit */
+	/*
+	 * Take the queue entries of up to SEAL_BATCH_XACTS committed
+	 * transactions (one entry per transaction, or a few: see
+	 * docs/audit.md); the own transaction is still open, its records wait
+	 * for its commit.
+	 */
 	args[0] = FullTransactionIdGetDatum(own);
 	if (SPI_execute_with_args("WITH x AS (SELECT DISTINCT xid, xact_start "
 							  "FROM carbon_ledger.audit_pending "
@@ -321,31 +350,80 @@ seal_one_block(List *keys)
 							  "DELETE FROM carbon_ledger.audit_pending p USING x "
 							  "WHERE p.xid OPERATOR(pg_catalog.=) x.xid "
 							  "AND p.xact_start OPERATOR(pg_catalog.=) x.xact_start "
-							  "RETURNING p.xid, p.xact_start, p.ordinal, p.id, p.leaf_hash",
+							  "RETURNING p.xid, p.xact_start, p.id",
 							  1, argtypes, args, NULL, false, 0)
 		!= SPI_OK_DELETE_RETURNING)
 		elog(ERROR, "could not read the pending audit records");
-	n = SPI_processed;
-	if (n == 0)
-		return 0;
+	if (SPI_processed == 0)
+		return false;
 
-	recs = palloc_extended(n * sizeof(SealRec), MCXT_ALLOC_HUGE);
-	for (uint64 i = 0; i < n; i++)
+	/* the transactions taken, and the lowest id any of their records has */
+	ctl.keysize = sizeof(SealXact);
+	ctl.entrysize = sizeof(SealXact);
+	ctl.hcxt = CurrentMemoryContext;
+	batch = hash_create("audit seal batch", 1024, &ctl,
+						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	t = SPI_tuptable->vals[i];
 		bool		isnull;
+		SealXact	k;
+		int64		id;
 
-		recs[i].xid = U64FromFullTransactionId(DatumGetFullTransactionId(spi_col(t, 1, &isnull)));
-		recs[i].xact_start = DatumGetTimestampTz(spi_col(t, 2, &isnull));
-		recs[i].ordinal = DatumGetInt32(spi_col(t, 3, &isnull));
-		recs[i].id = DatumGetInt64(spi_col(t, 4, &isnull));
-		if (!datum_hash(spi_col(t, 5, &isnull), recs[i].leaf))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("pending audit record %lld has a malformed leaf hash",
-							(long long) recs[i].id)));
+		spi_xact(t, &k);
+		id = DatumGetInt64(spi_col(t, 3, &isnull));
+		hash_search(batch, &k, HASH_ENTER, NULL);
+		if (i == 0 || id < min_id)
+			min_id = id;
 	}
 	SPI_freetuptable(SPI_tuptable);
+
+	/*
+	 * Their records: every record of a transaction has an id at least the
+	 * lowest id its queue entries hold.  The records are committed (their
+	 * transactions' queue entries were visible), so this later snapshot
+	 * sees them all.
+	 */
+	ids[0] = Int64GetDatum(min_id);
+	if (SPI_execute_with_args("SELECT xid, xact_start, ordinal, id, leaf_hash "
+							  "FROM carbon_ledger.audit_log "
+							  "WHERE id OPERATOR(pg_catalog.>=) $1",
+							  1, idtypes, ids, NULL, false, 0)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit records to seal");
+
+	recs = palloc_extended(Max(SPI_processed, 1) * sizeof(SealRec),
+						   MCXT_ALLOC_HUGE);
+	n = 0;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[i];
+		bool		isnull;
+		SealXact	k;
+		SealRec    *r = &recs[n];
+
+		spi_xact(t, &k);
+		if (hash_search(batch, &k, HASH_FIND, NULL) == NULL)
+			continue;
+		r->xid = k.xid;
+		r->xact_start = k.xact_start;
+		r->ordinal = DatumGetInt32(spi_col(t, 3, &isnull));
+		r->id = DatumGetInt64(spi_col(t, 4, &isnull));
+		if (!datum_hash(spi_col(t, 5, &isnull), r->leaf))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("audit record %lld has a malformed leaf hash",
+							(long long) r->id)));
+		n++;
+	}
+	hash_destroy(batch);
+	SPI_freetuptable(SPI_tuptable);
+	if (n == 0)
+	{
+		/* queue entries whose records are gone: nothing to link */
+		*sealed = 0;
+		return true;
+	}
 	qsort(recs, n, sizeof(SealRec), sealrec_cmp);
 
 	for (uint64 i = 0; i < n; i++)
@@ -439,7 +517,8 @@ seal_one_block(List *keys)
 							  6, xargtypes, xargs, NULL, false, 0)
 		!= SPI_OK_INSERT)
 		elog(ERROR, "could not append the transactions of the audit block");
-	return (int64) n;
+	*sealed = (int64) n;
+	return true;
 }
 
 /*
@@ -463,7 +542,7 @@ cl_audit_seal(PG_FUNCTION_ARGS)
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the audit chain");
 	keys = load_keys(true);
-	while ((n = seal_one_block(keys)) > 0)
+	while (seal_one_block(keys, &n))
 	{
 		total += n;
 		CHECK_FOR_INTERRUPTS();
