@@ -170,6 +170,19 @@ canon_type(Oid typid)
 }
 
 /*
+ * The UTC zone the canonical text of times is written in.
+ */
+static pg_tz *
+canon_utc(void)
+{
+	if (utc_tz == NULL)
+		utc_tz = pg_tzset("UTC");
+	if (utc_tz == NULL)
+		elog(ERROR, "time zone \"UTC\" is not available");
+	return utc_tz;
+}
+
+/*
  * Force the settings that output functions read (DateStyle, IntervalStyle,
  * TimeZone, bytea_output, extra_float_digits) to the canonical ones.  The
  * caller restores them with cl_canon_leave, in a PG_FINALLY block.
@@ -177,10 +190,8 @@ canon_type(Oid typid)
 void
 cl_canon_enter(ClCanonSettings *saved)
 {
-	if (utc_tz == NULL)
-		utc_tz = pg_tzset("UTC");
-	if (utc_tz == NULL)
-		elog(ERROR, "time zone \"UTC\" is not available");
+	pg_tz	   *utc = canon_utc();
+
 	saved->date_style = DateStyle;
 	saved->date_order = DateOrder;
 	saved->interval_style = IntervalStyle;
@@ -192,7 +203,7 @@ cl_canon_enter(ClCanonSettings *saved)
 	IntervalStyle = INTSTYLE_ISO_8601;
 	bytea_output = BYTEA_OUTPUT_HEX;
 	extra_float_digits = 1;
-	session_timezone = utc_tz;
+	session_timezone = utc;
 }
 
 /* Put back the settings saved by cl_canon_enter. */
@@ -364,11 +375,31 @@ cl_canon_value(Datum value, Oid typid)
 	return OutputFunctionCall(&ct->out, value);
 }
 
-/* Canonical text of a timestamp with time zone (ISO 8601, UTC). */
+/*
+ * Canonical text of a timestamp with time zone (ISO 8601, UTC): exactly
+ * what timestamptz_out writes under DateStyle ISO and TimeZone UTC, but
+ * built here with the zone passed explicitly, so that it needs no forced
+ * settings (the trigger, the sealer and verification call it for every
+ * record or transaction).
+ */
 char *
 cl_canon_timestamptz(TimestampTz ts)
 {
-	return cl_canon_value(TimestampTzGetDatum(ts), TIMESTAMPTZOID);
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+	const char *tzn;
+	char		buf[MAXDATELEN + 1];
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		EncodeSpecialTimestamp(ts, buf);
+	else if (timestamp2tm(ts, &tz, &tm, &fsec, &tzn, canon_utc()) == 0)
+		EncodeDateTime(&tm, fsec, true, tz, tzn, USE_ISO_DATES, buf);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return pstrdup(buf);
 }
 
 /*
@@ -867,7 +898,6 @@ write_record(const char *table_name, const char *operation,
 												&tcache.current_id,
 												tcache.current_name);
 	size_t		len;
-	ClCanonSettings saved;
 
 	tcache_rels(&log_relid, &pending_relid, &seq_relid);
 	if (!FullTransactionIdEquals(fxid, ordinal_fxid))
@@ -885,17 +915,8 @@ write_record(const char *table_name, const char *operation,
 	rec.operation = operation;
 	rec.session_user_name = cl_to_utf8(session_name, &len);
 	rec.current_user_name = cl_to_utf8(current_name, &len);
-	cl_canon_enter(&saved);
-	PG_TRY();
-	{
-		rec.xact_start = cl_canon_timestamptz(xact_start);
-		rec.stmt_time = cl_canon_timestamptz(stmt_time);
-	}
-	PG_FINALLY();
-	{
-		cl_canon_leave(&saved);
-	}
-	PG_END_TRY();
+	rec.xact_start = cl_canon_timestamptz(xact_start);
+	rec.stmt_time = cl_canon_timestamptz(stmt_time);
 	rec.key = key;
 	rec.old_row = old_img;
 	rec.new_row = new_img;

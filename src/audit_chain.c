@@ -218,29 +218,6 @@ set_identity(ClAuditBlock *blk)
 	blk->database_oid = MyDatabaseId;
 }
 
-/*
- * Canonical text of a timestamp, settings forced and restored here (for
- * callers outside a cl_canon_enter section).
- */
-static char *
-canon_ts(TimestampTz ts)
-{
-	ClCanonSettings saved;
-	char	   *volatile res = NULL;
-
-	cl_canon_enter(&saved);
-	PG_TRY();
-	{
-		res = cl_canon_timestamptz(ts);
-	}
-	PG_FINALLY();
-	{
-		cl_canon_leave(&saved);
-	}
-	PG_END_TRY();
-	return res;
-}
-
 /* The transaction named by columns 1 (xid) and 2 (xact_start) of a row. */
 static void
 spi_xact(HeapTuple t, SealXact *k)
@@ -449,7 +426,7 @@ seal_one_block(List *keys, int64 *sealed)
 		}
 		cl_audit_check_rc(cl_merkle_root(scratch, j - i, root));
 		cl_audit_check_rc(cl_audit_txn_leaf(recs[i].xid,
-											canon_ts(recs[i].xact_start),
+											cl_canon_timestamptz(recs[i].xact_start),
 											(int64) (j - i), root,
 											xact_leaves + x * CL_HASH_LEN));
 		xids[x] = FullTransactionIdGetDatum(FullTransactionIdFromU64(recs[i].xid));
@@ -1086,7 +1063,7 @@ verify_blocks(VerifyState *vs, List *keys)
 							 "reordered record: transaction %llu is at position %d of block %lld, expected %zu",
 							 (unsigned long long) bx.xid, bx.position,
 							 (long long) blk.block_no, n);
-				cl_audit_check_rc(cl_audit_txn_leaf(bx.xid, canon_ts(bx.xact_start),
+				cl_audit_check_rc(cl_audit_txn_leaf(bx.xid, cl_canon_timestamptz(bx.xact_start),
 													bx.n_records, bx.root,
 													leaves + n * CL_HASH_LEN));
 				nrec += bx.n_records;
