@@ -44,10 +44,12 @@
 #include "utils/datetime.h"
 #include "utils/float.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 #include "utils/relcache.h"
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
@@ -67,6 +69,26 @@ bool		cl_audit_in_disable = false;
 /* Ordinal of the next record of the current top-level transaction. */
 static FullTransactionId ordinal_fxid = {0};
 static int32 next_ordinal = 0;
+
+/*
+ * The pending-queue entries the current top-level transaction has made
+ * (docs/audit.md, "Design"): one per transaction, plus one more whenever a
+ * record's id is below every id registered so far (a sequence set back),
+ * so that every record of a transaction has an id at least the lowest id
+ * registered.  Each entry remembers the subtransaction that made it: when
+ * that subtransaction aborts, its queue row is gone and so is the entry;
+ * when it commits, the entry passes to its parent.
+ */
+typedef struct PendingReg
+{
+	SubTransactionId subid;
+	int64		id;
+} PendingReg;
+
+static FullTransactionId reg_fxid = {0};
+static PendingReg *regs = NULL;
+static int	nregs = 0;
+static int	regs_cap = 0;
 
 /* How a type's values become canonical text. */
 typedef enum CanonKind
@@ -148,6 +170,19 @@ canon_type(Oid typid)
 }
 
 /*
+ * The UTC zone the canonical text of times is written in.
+ */
+static pg_tz *
+canon_utc(void)
+{
+	if (utc_tz == NULL)
+		utc_tz = pg_tzset("UTC");
+	if (utc_tz == NULL)
+		elog(ERROR, "time zone \"UTC\" is not available");
+	return utc_tz;
+}
+
+/*
  * Force the settings that output functions read (DateStyle, IntervalStyle,
  * TimeZone, bytea_output, extra_float_digits) to the canonical ones.  The
  * caller restores them with cl_canon_leave, in a PG_FINALLY block.
@@ -155,10 +190,8 @@ canon_type(Oid typid)
 void
 cl_canon_enter(ClCanonSettings *saved)
 {
-	if (utc_tz == NULL)
-		utc_tz = pg_tzset("UTC");
-	if (utc_tz == NULL)
-		elog(ERROR, "time zone \"UTC\" is not available");
+	pg_tz	   *utc = canon_utc();
+
 	saved->date_style = DateStyle;
 	saved->date_order = DateOrder;
 	saved->interval_style = IntervalStyle;
@@ -170,7 +203,7 @@ cl_canon_enter(ClCanonSettings *saved)
 	IntervalStyle = INTSTYLE_ISO_8601;
 	bytea_output = BYTEA_OUTPUT_HEX;
 	extra_float_digits = 1;
-	session_timezone = utc_tz;
+	session_timezone = utc;
 }
 
 /* Put back the settings saved by cl_canon_enter. */
@@ -342,11 +375,31 @@ cl_canon_value(Datum value, Oid typid)
 	return OutputFunctionCall(&ct->out, value);
 }
 
-/* Canonical text of a timestamp with time zone (ISO 8601, UTC). */
+/*
+ * Canonical text of a timestamp with time zone (ISO 8601, UTC): exactly
+ * what timestamptz_out writes under DateStyle ISO and TimeZone UTC, but
+ * built here with the zone passed explicitly, so that it needs no forced
+ * settings (the trigger, the sealer and verification call it for every
+ * record or transaction).
+ */
 char *
 cl_canon_timestamptz(TimestampTz ts)
 {
-	return cl_canon_value(TimestampTzGetDatum(ts), TIMESTAMPTZOID);
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+	const char *tzn;
+	char		buf[MAXDATELEN + 1];
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		EncodeSpecialTimestamp(ts, buf);
+	else if (timestamp2tm(ts, &tz, &tm, &fsec, &tzn, canon_utc()) == 0)
+		EncodeDateTime(&tm, fsec, true, tz, tzn, USE_ISO_DATES, buf);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return pstrdup(buf);
 }
 
 /*
@@ -407,52 +460,167 @@ cl_audit_check_rc(int rc)
 }
 
 /*
+ * The canonical column order of one set of jsonb keys.  Verification
+ * rebuilds millions of images whose tables have a handful of column sets,
+ * so the order found by sorting is remembered, keyed by the exact key
+ * entries and key bytes of the jsonb object (equal keys, equal order).
+ */
+typedef struct KeyOrder
+{
+	int			ncols;
+	uint32		keys_len;		/* bytes of entries and key text */
+	char	   *keys;			/* key JEntries, then the key text */
+	int		   *order;			/* order[i]: jsonb position of column i */
+} KeyOrder;
+
+#define KEY_ORDER_SLOTS 8
+
+static KeyOrder key_orders[KEY_ORDER_SLOTS];
+static int	key_order_next = 0;
+
+/* The remembered order of a jsonb object's keys, or NULL. */
+static const int *
+key_order_find(int ncols, const char *entries, const char *text,
+			   uint32 text_len)
+{
+	uint32		elen = (uint32) ncols * sizeof(JEntry);
+
+	for (int i = 0; i < KEY_ORDER_SLOTS; i++)
+	{
+		KeyOrder   *ko = &key_orders[i];
+
+		if (ko->keys != NULL && ko->ncols == ncols &&
+			ko->keys_len == elen + text_len &&
+			memcmp(ko->keys, entries, elen) == 0 &&
+			memcmp(ko->keys + elen, text, text_len) == 0)
+			return ko->order;
+	}
+	return NULL;
+}
+
+/*
+ * Remember the canonical order of a jsonb object's keys: sorted holds the
+ * columns in canonical order, starts[k] the offset of the k-th key's text.
+ */
+static void
+key_order_remember(int ncols, const char *entries, const char *text,
+				   uint32 text_len, const ClAuditColumn *sorted,
+				   const uint32 *starts)
+{
+	KeyOrder   *ko = &key_orders[key_order_next];
+	uint32		elen = (uint32) ncols * sizeof(JEntry);
+	int		   *order;
+
+	order = MemoryContextAlloc(TopMemoryContext, Max(ncols, 1) * sizeof(int));
+	for (int i = 0; i < ncols; i++)
+	{
+		order[i] = -1;
+		for (int k = 0; k < ncols; k++)
+			if (sorted[i].name == text + starts[k] &&
+				sorted[i].name_len == (k + 1 < ncols ? starts[k + 1] :
+									   text_len) - starts[k])
+				order[i] = k;
+		if (order[i] < 0)
+		{
+			pfree(order);
+			return;
+		}
+	}
+	key_order_next = (key_order_next + 1) % KEY_ORDER_SLOTS;
+	if (ko->keys != NULL)
+		pfree(ko->keys);
+	if (ko->order != NULL)
+		pfree(ko->order);
+	ko->order = order;
+	ko->keys = MemoryContextAlloc(TopMemoryContext, elen + text_len);
+	memcpy(ko->keys, entries, elen);
+	memcpy(ko->keys + elen, text, text_len);
+	ko->ncols = ncols;
+	ko->keys_len = elen + text_len;
+}
+
+/*
  * Rebuild a row image from its stored jsonb (an object whose values are
  * strings or nulls), columns sorted canonically.  Returns false when the
  * jsonb is not such an object: the record cannot have been written so.
+ *
+ * The object is read in place, straight from its entries (keys first,
+ * then values, each an end offset or a length: see utils/jsonb.h), with
+ * every offset checked against the datum's size; verification calls this
+ * for every stored image, and jsonb's iterator would copy each entry.
  */
 bool
 cl_image_from_jsonb(Jsonb *jb, ClAuditImage *img)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			n = 0;
-	int			cap;
+	const JsonbContainer *jc = &jb->root;
+	const char *end = (const char *) jb + VARSIZE(jb);
+	const char *data;
+	int			n;
+	uint32		off = 0;
+	uint32		key_end = 0;
+	const int  *order;
+	ClAuditColumn *cols;
+	uint32	   *starts;
 
-	if (!JB_ROOT_IS_OBJECT(jb))
+	if ((const char *) jc + sizeof(uint32) > end || !JsonContainerIsObject(jc) ||
+		JsonContainerIsScalar(jc))
 		return false;
-	cap = Max(JB_ROOT_COUNT(jb), 1);
-	img->cols = palloc(cap * sizeof(ClAuditColumn));
-	it = JsonbIteratorInit(&jb->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	n = (int) JsonContainerSize(jc);
+	data = (const char *) &jc->children[2 * n];
+	if (n < 0 || data > end)
+		return false;
+	cols = palloc(Max(n, 1) * sizeof(ClAuditColumn));
+	starts = palloc(Max(n, 1) * sizeof(uint32));
+	for (int i = 0; i < 2 * n; i++)
 	{
-		if (tok == WJB_KEY)
+		JEntry		je = jc->children[i];
+		uint32		next = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) :
+		off + JBE_OFFLENFLD(je);
+		ClAuditColumn *c = &cols[i % n];
+
+		if (next < off || next > (uint32) (end - data))
+			return false;
+		if (i < n)
 		{
-			if (n >= cap)
+			if (!JBE_ISSTRING(je))
 				return false;
-			img->cols[n].name = v.val.string.val;
-			img->cols[n].name_len = v.val.string.len;
+			c->name = data + off;
+			c->name_len = next - off;
+			starts[i] = off;
+			key_end = next;
 		}
-		else if (tok == WJB_VALUE)
+		else if (JBE_ISNULL(je))
 		{
-			if (v.type == jbvNull)
-			{
-				img->cols[n].value = NULL;
-				img->cols[n].value_len = 0;
-			}
-			else if (v.type == jbvString)
-			{
-				img->cols[n].value = v.val.string.val;
-				img->cols[n].value_len = v.val.string.len;
-			}
-			else
-				return false;
-			n++;
+			c->value = NULL;
+			c->value_len = 0;
 		}
+		else if (JBE_ISSTRING(je))
+		{
+			c->value = data + off;
+			c->value_len = next - off;
+		}
+		else
+			return false;
+		off = next;
 	}
 	img->ncols = n;
-	return cl_audit_sort_columns(img->cols, n) == CL_AUDIT_OK;
+	order = key_order_find(n, (const char *) jc->children, data, key_end);
+	if (order != NULL)
+	{
+		img->cols = palloc(Max(n, 1) * sizeof(ClAuditColumn));
+		for (int i = 0; i < n; i++)
+			img->cols[i] = cols[order[i]];
+		pfree(cols);
+		pfree(starts);
+		return true;
+	}
+	img->cols = cols;
+	if (cl_audit_sort_columns(cols, n) != CL_AUDIT_OK)
+		return false;
+	key_order_remember(n, (const char *) jc->children, data, key_end, cols,
+					   starts);
+	pfree(starts);
+	return true;
 }
 
 /* OID of one of the trail's relations in schema carbon_ledger. */
@@ -549,6 +717,158 @@ insert_row(Oid relid, int natts, Datum *values, bool *nulls)
 }
 
 /*
+ * What the trigger looks up for every record and what rarely changes: the
+ * OIDs of the trail's relations, the names of the session and current
+ * users, and the qualified name of the last audited table.  Each is
+ * forgotten when the catalogs say it may have changed (relation, role or
+ * schema invalidations), so the cache never outlives a rename or a
+ * reinstallation.
+ */
+typedef struct TriggerCache
+{
+	bool		rels_valid;
+	Oid			log_relid;
+	Oid			pending_relid;
+	Oid			seq_relid;
+	Oid			session_id;		/* InvalidOid: name not cached */
+	char		session_name[NAMEDATALEN];
+	Oid			current_id;
+	char		current_name[NAMEDATALEN];
+	Oid			table_relid;	/* InvalidOid: name not cached */
+	char	   *table_name;		/* in TopMemoryContext */
+} TriggerCache;
+
+static TriggerCache tcache;
+static bool tcache_callbacks = false;
+
+/* Forget the table name (and the trail's OIDs, when one of them changed). */
+static void
+tcache_relcache_cb(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == tcache.log_relid ||
+		relid == tcache.pending_relid || relid == tcache.seq_relid)
+		tcache.rels_valid = false;
+	if (relid == InvalidOid || relid == tcache.table_relid)
+		tcache.table_relid = InvalidOid;
+}
+
+/* Forget the cached names after a change to roles or schemas. */
+static void
+tcache_syscache_cb(Datum arg, int cacheid, uint32 hashvalue)
+{
+	tcache.session_id = InvalidOid;
+	tcache.current_id = InvalidOid;
+	tcache.table_relid = InvalidOid;
+	if (cacheid == NAMESPACEOID)
+		tcache.rels_valid = false;
+}
+
+/*
+ * Subtransaction end: forget the queue entries an aborted subtransaction
+ * made, hand those of a committed one to its parent.
+ */
+static void
+pending_subxact_cb(SubXactEvent event, SubTransactionId mySubid,
+				   SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		int			kept = 0;
+
+		for (int i = 0; i < nregs; i++)
+			if (regs[i].subid != mySubid)
+				regs[kept++] = regs[i];
+		nregs = kept;
+	}
+	else if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		for (int i = 0; i < nregs; i++)
+			if (regs[i].subid == mySubid)
+				regs[i].subid = parentSubid;
+	}
+}
+
+/*
+ * Whether a record with this id needs a pending-queue entry: the first of
+ * its top-level transaction still alive, or one whose id is below every
+ * id registered.
+ */
+static bool
+pending_needed(FullTransactionId fxid, int64 id)
+{
+	if (!FullTransactionIdEquals(fxid, reg_fxid))
+	{
+		reg_fxid = fxid;
+		nregs = 0;
+	}
+	for (int i = 0; i < nregs; i++)
+		if (regs[i].id <= id)
+			return false;
+	return true;
+}
+
+/* Remember a pending-queue entry made by the current subtransaction. */
+static void
+pending_remember(int64 id)
+{
+	if (nregs >= regs_cap)
+	{
+		int			cap = Max(regs_cap * 2, 4);
+
+		regs = regs == NULL ?
+			MemoryContextAlloc(TopMemoryContext, cap * sizeof(PendingReg)) :
+			repalloc(regs, cap * sizeof(PendingReg));
+		regs_cap = cap;
+	}
+	regs[nregs].subid = GetCurrentSubTransactionId();
+	regs[nregs].id = id;
+	nregs++;
+}
+
+/* Register the invalidation callbacks, once per backend. */
+static void
+tcache_init(void)
+{
+	if (tcache_callbacks)
+		return;
+	RegisterSubXactCallback(pending_subxact_cb, NULL);
+	CacheRegisterRelcacheCallback(tcache_relcache_cb, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, tcache_syscache_cb, (Datum) 0);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, tcache_syscache_cb, (Datum) 0);
+	tcache_callbacks = true;
+}
+
+/* The OIDs of the relations the trigger writes. */
+static void
+tcache_rels(Oid *log_relid, Oid *pending_relid, Oid *seq_relid)
+{
+	tcache_init();
+	if (!tcache.rels_valid)
+	{
+		tcache.log_relid = cl_audit_relid("audit_log", false);
+		tcache.pending_relid = cl_audit_relid("audit_pending", false);
+		tcache.seq_relid = cl_audit_relid("audit_log_id_seq", false);
+		tcache.rels_valid = true;
+	}
+	*log_relid = tcache.log_relid;
+	*pending_relid = tcache.pending_relid;
+	*seq_relid = tcache.seq_relid;
+}
+
+/* A role's name, remembered in one of the cache's two slots. */
+static const char *
+tcache_role_name(Oid roleid, Oid *slot_id, char *slot_name)
+{
+	tcache_init();
+	if (*slot_id != roleid || !OidIsValid(roleid))
+	{
+		strlcpy(slot_name, GetUserNameFromId(roleid, false), NAMEDATALEN);
+		*slot_id = roleid;
+	}
+	return slot_name;
+}
+
+/*
  * Write one audit record: the log row and its pending-queue entry, both
  * straight into the heap.  Images may be NULL (absent).
  */
@@ -558,9 +878,9 @@ write_record(const char *table_name, const char *operation,
 			 ClAuditImage *old_img, Jsonb *old_jb,
 			 ClAuditImage *new_img, Jsonb *new_jb)
 {
-	Oid			log_relid = cl_audit_relid("audit_log", false);
-	Oid			pending_relid = cl_audit_relid("audit_pending", false);
-	Oid			seq_relid = cl_audit_relid("audit_log_id_seq", false);
+	Oid			log_relid;
+	Oid			pending_relid;
+	Oid			seq_relid;
 	FullTransactionId fxid = GetTopFullTransactionId();
 	TimestampTz xact_start = GetCurrentTransactionStartTimestamp();
 	TimestampTz stmt_time = GetCurrentStatementStartTimestamp();
@@ -571,11 +891,15 @@ write_record(const char *table_name, const char *operation,
 	bool		nulls[AL_NATTS];
 	Datum		pvalues[AP_NATTS];
 	bool		pnulls[AP_NATTS];
-	char	   *session_name = GetUserNameFromId(GetSessionUserId(), false);
-	char	   *current_name = GetUserNameFromId(GetUserId(), false);
+	const char *session_name = tcache_role_name(GetSessionUserId(),
+												&tcache.session_id,
+												tcache.session_name);
+	const char *current_name = tcache_role_name(GetUserId(),
+												&tcache.current_id,
+												tcache.current_name);
 	size_t		len;
-	ClCanonSettings saved;
 
+	tcache_rels(&log_relid, &pending_relid, &seq_relid);
 	if (!FullTransactionIdEquals(fxid, ordinal_fxid))
 	{
 		ordinal_fxid = fxid;
@@ -591,17 +915,8 @@ write_record(const char *table_name, const char *operation,
 	rec.operation = operation;
 	rec.session_user_name = cl_to_utf8(session_name, &len);
 	rec.current_user_name = cl_to_utf8(current_name, &len);
-	cl_canon_enter(&saved);
-	PG_TRY();
-	{
-		rec.xact_start = cl_canon_timestamptz(xact_start);
-		rec.stmt_time = cl_canon_timestamptz(stmt_time);
-	}
-	PG_FINALLY();
-	{
-		cl_canon_leave(&saved);
-	}
-	PG_END_TRY();
+	rec.xact_start = cl_canon_timestamptz(xact_start);
+	rec.stmt_time = cl_canon_timestamptz(stmt_time);
 	rec.key = key;
 	rec.old_row = old_img;
 	rec.new_row = new_img;
@@ -632,13 +947,18 @@ write_record(const char *table_name, const char *operation,
 
 	insert_row(log_relid, AL_NATTS, values, nulls);
 
-	memset(pnulls, 0, sizeof(pnulls));
-	pvalues[0] = FullTransactionIdGetDatum(fxid);
-	pvalues[1] = TimestampTzGetDatum(xact_start);
-	pvalues[2] = Int32GetDatum(rec.ordinal);
-	pvalues[3] = Int64GetDatum(rec.id);
-	pvalues[4] = PointerGetDatum(leaf_bytes);
-	insert_row(pending_relid, AP_NATTS, pvalues, pnulls);
+	/* the transaction's entry in the pending queue, once */
+	if (pending_needed(fxid, rec.id))
+	{
+		memset(pnulls, 0, sizeof(pnulls));
+		pvalues[0] = FullTransactionIdGetDatum(fxid);
+		pvalues[1] = TimestampTzGetDatum(xact_start);
+		pvalues[2] = Int32GetDatum(rec.ordinal);
+		pvalues[3] = Int64GetDatum(rec.id);
+		pvalues[4] = PointerGetDatum(leaf_bytes);
+		insert_row(pending_relid, AP_NATTS, pvalues, pnulls);
+		pending_remember(rec.id);
+	}
 }
 
 /* Schema-qualified, quoted name of a relation. */
@@ -648,6 +968,26 @@ qualified_name(Relation rel)
 	return quote_qualified_identifier(
 									  get_namespace_name(RelationGetNamespace(rel)),
 									  RelationGetRelationName(rel));
+}
+
+/*
+ * Qualified name of an audited table, remembered for the last table (a
+ * statement writes many rows of one table).
+ */
+static const char *
+table_qualified_name(Relation rel)
+{
+	tcache_init();
+	if (tcache.table_relid != RelationGetRelid(rel))
+	{
+		char	   *name = qualified_name(rel);
+
+		if (tcache.table_name != NULL)
+			pfree(tcache.table_name);
+		tcache.table_name = MemoryContextStrdup(TopMemoryContext, name);
+		tcache.table_relid = RelationGetRelid(rel);
+	}
+	return tcache.table_name;
 }
 
 /* The images of one row change. */
@@ -750,7 +1090,7 @@ cl_audit_trigger(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 
-	write_record(qualified_name(rel), op,
+	write_record(table_qualified_name(rel), op,
 				 ci.has_key ? &ci.key_img : NULL, ci.key_jb,
 				 ci.old_tup ? &ci.old_img : NULL, ci.old_jb,
 				 ci.new_tup ? &ci.new_img : NULL, ci.new_jb);

@@ -59,6 +59,8 @@ PG_FUNCTION_INFO_V1(cl_audit_merkle_root);
 
 /* Most transactions one block takes, so a long backlog makes many blocks. */
 #define SEAL_BATCH_XACTS	10000
+/* Most transactions one read of the log collects (blocks of the above). */
+#define SEAL_SCAN_XACTS		100000
 #define FETCH_ROWS			2000
 #define MIN_KEY_BYTES		32
 
@@ -73,6 +75,13 @@ typedef struct SealRec
 	int64		id;
 	uint8		leaf[CL_HASH_LEN];
 } SealRec;
+
+/* A transaction being sealed (hash key: padding zeroed). */
+typedef struct SealXact
+{
+	uint64		xid;
+	TimestampTz xact_start;
+} SealXact;
 
 /* An HMAC key. */
 typedef struct AuditKey
@@ -211,27 +220,15 @@ set_identity(ClAuditBlock *blk)
 	blk->database_oid = MyDatabaseId;
 }
 
-/*
- * Canonical text of a timestamp, settings forced and restored here (for
- * callers outside a cl_canon_enter section).
- */
-static char *
-canon_ts(TimestampTz ts)
+/* The transaction named by columns 1 (xid) and 2 (xact_start) of a row. */
+static void
+spi_xact(HeapTuple t, SealXact *k)
 {
-	ClCanonSettings saved;
-	char	   *volatile res = NULL;
+	bool		isnull;
 
-	cl_canon_enter(&saved);
-	PG_TRY();
-	{
-		res = cl_canon_timestamptz(ts);
-	}
-	PG_FINALLY();
-	{
-		cl_canon_leave(&saved);
-	}
-	PG_END_TRY();
-	return res;
+	memset(k, 0, sizeof(*k));
+	k->xid = U64FromFullTransactionId(DatumGetFullTransactionId(spi_col(t, 1, &isnull)));
+	k->xact_start = DatumGetTimestampTz(spi_col(t, 2, &isnull));
 }
 
 /* Compare the transactions (id, start) of two pending records. */
@@ -281,17 +278,12 @@ read_head(uint8 *hash)
 }
 
 /*
- * Seal one block out of the committed pending records (at most
- * SEAL_BATCH_XACTS transactions).  Returns the number of records sealed.
+ * Append one block made of n records, sorted by transaction and ordinal,
+ * of at most SEAL_BATCH_XACTS transactions.  Returns n.
  */
 static int64
-seal_one_block(List *keys)
+seal_block(List *keys, SealRec *recs, uint64 n)
 {
-	FullTransactionId own = GetTopFullTransactionIdIfAny();
-	Oid			argtypes[1] = {XID8OID};
-	Datum		args[1];
-	uint64		n;
-	SealRec    *recs;
 	int			nxacts = 0;
 	uint8	   *xact_leaves;
 	uint8	   *scratch;
@@ -310,43 +302,6 @@ seal_one_block(List *keys)
 	Oid			xargtypes[6] = {INT8OID, INT4ARRAYOID, XID8ARRAYOID,
 		TIMESTAMPTZARRAYOID, INT8ARRAYOID, BYTEAARRAYOID};
 	Datum		xargs[6];
-
-	/* the own transaction is still open: its records wait for its commit */
-	args[0] = FullTransactionIdGetDatum(own);
-	if (SPI_execute_with_args("WITH x AS (SELECT DISTINCT xid, xact_start "
-							  "FROM carbon_ledger.audit_pending "
-							  "WHERE xid OPERATOR(pg_catalog.<>) $1 "
-							  "ORDER BY xid, xact_start LIMIT "
-							  CppAsString2(SEAL_BATCH_XACTS) ") "
-							  "DELETE FROM carbon_ledger.audit_pending p USING x "
-							  "WHERE p.xid OPERATOR(pg_catalog.=) x.xid "
-							  "AND p.xact_start OPERATOR(pg_catalog.=) x.xact_start "
-							  "RETURNING p.xid, p.xact_start, p.ordinal, p.id, p.leaf_hash",
-							  1, argtypes, args, NULL, false, 0)
-		!= SPI_OK_DELETE_RETURNING)
-		elog(ERROR, "could not read the pending audit records");
-	n = SPI_processed;
-	if (n == 0)
-		return 0;
-
-	recs = palloc_extended(n * sizeof(SealRec), MCXT_ALLOC_HUGE);
-	for (uint64 i = 0; i < n; i++)
-	{
-		HeapTuple	t = SPI_tuptable->vals[i];
-		bool		isnull;
-
-		recs[i].xid = U64FromFullTransactionId(DatumGetFullTransactionId(spi_col(t, 1, &isnull)));
-		recs[i].xact_start = DatumGetTimestampTz(spi_col(t, 2, &isnull));
-		recs[i].ordinal = DatumGetInt32(spi_col(t, 3, &isnull));
-		recs[i].id = DatumGetInt64(spi_col(t, 4, &isnull));
-		if (!datum_hash(spi_col(t, 5, &isnull), recs[i].leaf))
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("pending audit record %lld has a malformed leaf hash",
-							(long long) recs[i].id)));
-	}
-	SPI_freetuptable(SPI_tuptable);
-	qsort(recs, n, sizeof(SealRec), sealrec_cmp);
 
 	for (uint64 i = 0; i < n; i++)
 		if (i == 0 || sealrec_cmp_xact(&recs[i], &recs[i - 1]) != 0)
@@ -371,7 +326,7 @@ seal_one_block(List *keys)
 		}
 		cl_audit_check_rc(cl_merkle_root(scratch, j - i, root));
 		cl_audit_check_rc(cl_audit_txn_leaf(recs[i].xid,
-											canon_ts(recs[i].xact_start),
+											cl_canon_timestamptz(recs[i].xact_start),
 											(int64) (j - i), root,
 											xact_leaves + x * CL_HASH_LEN));
 		xids[x] = FullTransactionIdGetDatum(FullTransactionIdFromU64(recs[i].xid));
@@ -443,6 +398,146 @@ seal_one_block(List *keys)
 }
 
 /*
+ * Seal the committed pending transactions, up to SEAL_SCAN_XACTS of them:
+ * take their queue entries, read their records from the log in one pass,
+ * and append them as blocks of at most SEAL_BATCH_XACTS transactions.
+ * Returns false when the queue had nothing committed; sets *sealed to the
+ * number of records sealed.
+ */
+static bool
+seal_batch(List *keys, int64 *sealed)
+{
+	FullTransactionId own = GetTopFullTransactionIdIfAny();
+	Oid			argtypes[1] = {XID8OID};
+	Datum		args[1];
+	Oid			idtypes[1] = {INT8OID};
+	Datum		ids[1];
+	HASHCTL		ctl;
+	HTAB	   *batch;
+	int64		min_id = 0;
+	uint64		n = 0;
+	uint64		cap = 1024;
+	SealRec    *recs;
+	Portal		portal;
+
+	/*
+	 * Take the queue entries of the committed transactions (one entry per
+	 * transaction, or a few: see docs/audit.md); the own transaction is
+	 * still open, its records wait for its commit.
+	 */
+	args[0] = FullTransactionIdGetDatum(own);
+	if (SPI_execute_with_args("WITH x AS (SELECT DISTINCT xid, xact_start "
+							  "FROM carbon_ledger.audit_pending "
+							  "WHERE xid OPERATOR(pg_catalog.<>) $1 "
+							  "ORDER BY xid, xact_start LIMIT "
+							  CppAsString2(SEAL_SCAN_XACTS) ") "
+							  "DELETE FROM carbon_ledger.audit_pending p USING x "
+							  "WHERE p.xid OPERATOR(pg_catalog.=) x.xid "
+							  "AND p.xact_start OPERATOR(pg_catalog.=) x.xact_start "
+							  "RETURNING p.xid, p.xact_start, p.id",
+							  1, argtypes, args, NULL, false, 0)
+		!= SPI_OK_DELETE_RETURNING)
+		elog(ERROR, "could not read the pending audit records");
+	if (SPI_processed == 0)
+		return false;
+
+	/* the transactions taken, and the lowest id any of their records has */
+	ctl.keysize = sizeof(SealXact);
+	ctl.entrysize = sizeof(SealXact);
+	ctl.hcxt = CurrentMemoryContext;
+	batch = hash_create("audit seal batch", 1024, &ctl,
+						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	t = SPI_tuptable->vals[i];
+		bool		isnull;
+		SealXact	k;
+		int64		id;
+
+		spi_xact(t, &k);
+		id = DatumGetInt64(spi_col(t, 3, &isnull));
+		hash_search(batch, &k, HASH_ENTER, NULL);
+		if (i == 0 || id < min_id)
+			min_id = id;
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	/*
+	 * Their records: every record of a transaction has an id at least the
+	 * lowest id its queue entries hold.  The records are committed (their
+	 * transactions' queue entries were visible), so this later snapshot
+	 * sees them all.  A cursor keeps only theirs in memory.
+	 */
+	ids[0] = Int64GetDatum(min_id);
+	portal = SPI_cursor_open_with_args(NULL,
+									   "SELECT xid, xact_start, ordinal, id, leaf_hash "
+									   "FROM carbon_ledger.audit_log "
+									   "WHERE id OPERATOR(pg_catalog.>=) $1",
+									   1, idtypes, ids, NULL, false, 0);
+	recs = palloc_extended(cap * sizeof(SealRec), MCXT_ALLOC_HUGE);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, FETCH_ROWS);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	t = SPI_tuptable->vals[i];
+			bool		isnull;
+			SealXact	k;
+			SealRec    *r;
+
+			spi_xact(t, &k);
+			if (hash_search(batch, &k, HASH_FIND, NULL) == NULL)
+				continue;
+			if (n >= cap)
+			{
+				cap *= 2;
+				recs = repalloc_huge(recs, cap * sizeof(SealRec));
+			}
+			r = &recs[n++];
+			r->xid = k.xid;
+			r->xact_start = k.xact_start;
+			r->ordinal = DatumGetInt32(spi_col(t, 3, &isnull));
+			r->id = DatumGetInt64(spi_col(t, 4, &isnull));
+			if (!datum_hash(spi_col(t, 5, &isnull), r->leaf))
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("audit record %lld has a malformed leaf hash",
+								(long long) r->id)));
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	hash_destroy(batch);
+
+	/* blocks of at most SEAL_BATCH_XACTS transactions each */
+	qsort(recs, n, sizeof(SealRec), sealrec_cmp);
+	*sealed = 0;
+	for (uint64 i = 0; i < n;)
+	{
+		uint64		j = i;
+		int			nxacts = 0;
+
+		while (j < n)
+		{
+			if (j == i || sealrec_cmp_xact(&recs[j], &recs[j - 1]) != 0)
+			{
+				if (nxacts == SEAL_BATCH_XACTS)
+					break;
+				nxacts++;
+			}
+			j++;
+		}
+		*sealed += seal_block(keys, recs + i, j - i);
+		i = j;
+	}
+	pfree(recs);
+	return true;
+}
+
+/*
  * audit_seal(): link every committed, unsealed record into the chain.
  * Returns the number of records sealed.
  */
@@ -463,7 +558,7 @@ cl_audit_seal(PG_FUNCTION_ARGS)
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the audit chain");
 	keys = load_keys(true);
-	while ((n = seal_one_block(keys)) > 0)
+	while (seal_batch(keys, &n))
 	{
 		total += n;
 		CHECK_FOR_INTERRUPTS();
@@ -1007,7 +1102,7 @@ verify_blocks(VerifyState *vs, List *keys)
 							 "reordered record: transaction %llu is at position %d of block %lld, expected %zu",
 							 (unsigned long long) bx.xid, bx.position,
 							 (long long) blk.block_no, n);
-				cl_audit_check_rc(cl_audit_txn_leaf(bx.xid, canon_ts(bx.xact_start),
+				cl_audit_check_rc(cl_audit_txn_leaf(bx.xid, cl_canon_timestamptz(bx.xact_start),
 													bx.n_records, bx.root,
 													leaves + n * CL_HASH_LEN));
 				nrec += bx.n_records;

@@ -44,8 +44,10 @@ COMMENT ON COLUMN carbon_ledger.audit_log.row_key IS
 COMMENT ON COLUMN carbon_ledger.audit_log.leaf_hash IS
 	'SHA-256(0x00 || canonical record), see docs/audit-format.md';
 
--- Committed records wait here until audit_seal() links them into a block.
--- No index: writers only append, the sealer reads everything it can see.
+-- Committed transactions wait here until audit_seal() links their records
+-- into a block: one row per transaction, written with its first record (or
+-- again when its first row was rolled back with a savepoint).  No index:
+-- writers only append, the sealer reads everything it can see.
 CREATE TABLE carbon_ledger.audit_pending (
 	xid pg_catalog.xid8 NOT NULL,
 	xact_start timestamptz NOT NULL,
@@ -54,7 +56,7 @@ CREATE TABLE carbon_ledger.audit_pending (
 	leaf_hash bytea NOT NULL
 );
 COMMENT ON TABLE carbon_ledger.audit_pending IS
-	'Audit records written but not yet sealed into a block';
+	'Transactions whose audit records are not yet sealed into a block (one entry per transaction, naming its first record)';
 
 CREATE TABLE carbon_ledger.audit_block (
 	block_no bigint NOT NULL,
