@@ -22,7 +22,7 @@ SHOW search_path;
 -- traps: look-alike functions that match an unqualified call better than
 -- the built-in (exact types where the built-in is variadic or takes
 -- "any"), an operator on text and unknown, and tables shadowing names
-CREATE FUNCTION public.trap_text(text, text) RETURNS boolean
+CREATE FUNCTION public.trap_text(text, varchar) RETURNS boolean
 	LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'hijacked'; END$$;
 CREATE FUNCTION public.format(text, text) RETURNS text
 	LANGUAGE plpgsql AS $$BEGIN RAISE EXCEPTION 'hijacked'; END$$;
