@@ -41,6 +41,10 @@ REVOKE ALL ON FUNCTION
 	carbon_ledger.expire_credits(pg_catalog.timestamptz)
 	FROM PUBLIC;
 
+-- Only roles allowed to enable auditing may attach the audit trigger: with
+-- it, anyone owning a table could add records of their own to the trail.
+REVOKE ALL ON FUNCTION carbon_ledger.audit_trigger() FROM PUBLIC;
+
 -- The roles, created when missing.
 DO $$
 DECLARE

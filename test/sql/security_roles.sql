@@ -83,6 +83,7 @@ INSERT INTO sec_roles.attempt VALUES
  (34, 'drop pending records', $$DELETE FROM carbon_ledger.audit_pending$$),
  (35, 'change a block', $$UPDATE carbon_ledger.audit_block SET block_hash = '\x00'$$),
  (36, 'stop auditing a table', $$SELECT carbon_ledger.audit_disable('carbon_ledger.activity')$$),
+ (37, 'attach the audit trigger', $$CREATE TABLE sec_play.au (a int PRIMARY KEY); CREATE TRIGGER au AFTER INSERT ON sec_play.au FOR EACH ROW EXECUTE FUNCTION carbon_ledger.audit_trigger(); INSERT INTO sec_play.au VALUES (1)$$),
 -- triggers
  (40, 'disable a rule trigger', $$ALTER TABLE carbon_ledger.redemption DISABLE TRIGGER redemption_book$$),
  (41, 'disable the audit triggers', $$ALTER TABLE carbon_ledger.activity DISABLE TRIGGER ALL$$),
