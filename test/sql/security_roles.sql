@@ -18,9 +18,9 @@ SELECT rolname, rolcanlogin, rolsuper, rolcreaterole, rolbypassrls
 -- a role with no grant at all, and a schema where everyone may create the
 -- tables and triggers of an attack
 SET client_min_messages = warning;
-DROP ROLE IF EXISTS sec_nobody;
+DROP ROLE IF EXISTS regress_sec_nobody;
 RESET client_min_messages;
-CREATE ROLE sec_nobody NOLOGIN;
+CREATE ROLE regress_sec_nobody NOLOGIN;
 CREATE SCHEMA sec_roles;
 CREATE SCHEMA sec_play;
 GRANT USAGE ON SCHEMA sec_roles TO PUBLIC;
@@ -98,7 +98,7 @@ SELECT a.n, a.what, r.role, sec_roles.sec_try(r.role, a.stmt) AS result
   FROM sec_roles.attempt a
  CROSS JOIN (VALUES (1, 'carbon_ledger_reader'), (2, 'carbon_ledger_booker'),
 			 (3, 'carbon_ledger_manager'), (4, 'carbon_ledger_auditor'),
-			 (5, 'sec_nobody')) r(k, role)
+			 (5, 'regress_sec_nobody')) r(k, role)
  ORDER BY a.n, r.k;
 
 -- nothing above left a trace: the balance, the ledger and the play schema
@@ -130,4 +130,4 @@ SELECT count(*) AS public_grants
 
 DROP SCHEMA sec_roles CASCADE;
 DROP SCHEMA sec_play CASCADE;
-DROP ROLE sec_nobody;
+DROP ROLE regress_sec_nobody;
