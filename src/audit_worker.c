@@ -203,7 +203,15 @@ cl_audit_launcher_main(Datum arg)
 	}
 }
 
-/* A per-database sealer: seal once if the extension is installed. */
+/*
+ * A per-database sealer: seal once if the extension is installed.
+ *
+ * The sealer waits for a lock at most 500 ms, less than the default
+ * deadlock_timeout: a session that takes the trail's tables in another
+ * order (DROP EXTENSION, a DBA's LOCK TABLE) would otherwise deadlock with
+ * it and could be the one cancelled.  The round is given up (an error in
+ * the server log) and the next one seals.
+ */
 void
 cl_audit_sealer_main(Datum arg)
 {
@@ -211,6 +219,7 @@ cl_audit_sealer_main(Datum arg)
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg),
 											  InvalidOid, 0);
+	SetConfigOption("lock_timeout", "500", PGC_SUSET, PGC_S_OVERRIDE);
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
