@@ -33,9 +33,6 @@ REVOKE ALL ON FUNCTION
 	carbon_ledger.green_loan_check(),
 	carbon_ledger.loan_repayment_check(),
 	carbon_ledger.append_only(),
-	carbon_ledger.lock_account(pg_catalog.text, pg_catalog.text),
-	carbon_ledger.claim_request(pg_catalog.text, pg_catalog.text,
-								pg_catalog.text, pg_catalog.jsonb),
 	carbon_ledger.sweep_account(pg_catalog.text, pg_catalog.timestamptz),
 	carbon_ledger.adjust_balance(pg_catalog.text, pg_catalog.int8),
 	carbon_ledger.expire_credits(pg_catalog.timestamptz)
