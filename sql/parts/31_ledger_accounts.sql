@@ -13,6 +13,14 @@
 -- and pg_dump's scripts set row_security off) are taken as they are: they
 -- come with their bookkeeping rows and balances, and booking them again
 -- would count them twice (docs/ledger.md, "Dump and restore").
+--
+-- The functions of the booking path also set enable_seqscan off: each of
+-- their queries reads one account's rows (or one lot's, or one
+-- redemption's) through an index, and PL/pgSQL keeps a plan for the whole
+-- session.  A plan made while a bookkeeping table was empty or tiny (a
+-- fresh installation, the start of a bulk load) would otherwise stay a
+-- sequential scan as the table grows, making each booking slower than the
+-- last (see docs/performance.md, "Ledger").
 
 -- restoring(): whether rows are being restored from a dump: a superuser
 -- session with row_security off, as pg_restore and pg_dump's scripts run.
@@ -27,20 +35,22 @@ AS $$
 		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool
 $$;
 
--- lock_account(account_no, operation): lock the account row and return it;
--- LD002 if it does not exist, LD003 if frozen, LD004 if closed.
-CREATE FUNCTION carbon_ledger.lock_account(p_account pg_catalog.text,
-										   p_operation pg_catalog.text)
-RETURNS carbon_ledger.account
+-- refuse_account(account_no, operation, found, acc): raise the error for
+-- an account that a booking locked and cannot use: LD002 if it does not
+-- exist (found false), LD003 if frozen, LD004 if closed.  The booking
+-- triggers lock the account themselves and call this only when the row is
+-- missing or not active, so that a booking that goes through pays for no
+-- extra function call.
+CREATE FUNCTION carbon_ledger.refuse_account(p_account pg_catalog.text,
+											 p_operation pg_catalog.text,
+											 p_found pg_catalog.bool,
+											 acc carbon_ledger.account)
+RETURNS pg_catalog.bool
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	acc			carbon_ledger.account;
 BEGIN
-	SELECT * INTO acc FROM carbon_ledger.account a
-	WHERE a.account_no = p_account FOR UPDATE;
-	IF NOT FOUND THEN
+	IF NOT p_found THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD002',
 			MESSAGE = format('%s rejected: account "%s" does not exist',
 							 p_operation, p_account),
@@ -62,21 +72,23 @@ BEGIN
 			DETAIL = format('Account "%s" was closed at %s.',
 							p_account, acc.closed_at);
 	END IF;
-	RETURN acc;
+	RETURN false;
 END
 $$;
 
--- claim_request(request_id, operation, account_no, content): record a
--- request_id with the content it carries.  A request_id seen before is a
--- replay (LD006, same content: the first booking stands) or a reuse for a
--- different request (LD007).  A concurrent, still uncommitted claim makes
--- this wait; at REPEATABLE READ or SERIALIZABLE an invisible conflicting
--- row raises 40001 (ON CONFLICT's own check).  Returns true (a value, so
--- that callers evaluate it as a plain expression rather than a query).
-CREATE FUNCTION carbon_ledger.claim_request(p_request pg_catalog.text,
-											p_operation pg_catalog.text,
-											p_account pg_catalog.text,
-											p_content pg_catalog.jsonb)
+-- refuse_request(request_id, operation, account_no, content): raise the
+-- error for a request_id that a booking could not claim because it was
+-- seen before: a replay (LD006, same content: the first booking stands) or
+-- a reuse for a different request (LD007).  The booking triggers claim the
+-- id themselves (INSERT ... ON CONFLICT DO NOTHING into
+-- carbon_ledger.request, which waits for a concurrent, still uncommitted
+-- claim and, at REPEATABLE READ or SERIALIZABLE, raises 40001 for an
+-- invisible conflicting row) and call this only when the insert did
+-- nothing.
+CREATE FUNCTION carbon_ledger.refuse_request(p_request pg_catalog.text,
+											 p_operation pg_catalog.text,
+											 p_account pg_catalog.text,
+											 p_content pg_catalog.jsonb)
 RETURNS pg_catalog.bool
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -84,13 +96,6 @@ AS $$
 DECLARE
 	prev		carbon_ledger.request;
 BEGIN
-	INSERT INTO carbon_ledger.request (request_id, operation, account_no, content)
-	VALUES (p_request, p_operation, p_account, p_content)
-	ON CONFLICT (request_id) DO NOTHING;
-	IF FOUND THEN
-		RETURN true;
-	END IF;
-
 	SELECT * INTO prev FROM carbon_ledger.request r
 	WHERE r.request_id = p_request;
 	IF NOT FOUND THEN
@@ -125,6 +130,7 @@ CREATE FUNCTION carbon_ledger.sweep_account(p_account pg_catalog.text,
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS $$
 DECLARE
 	total		pg_catalog.int8;
@@ -176,6 +182,7 @@ CREATE FUNCTION carbon_ledger.lot_remaining(p_lot pg_catalog.int8)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS $$
 BEGIN
 	RETURN (SELECT @extschema@.carbon_credit_thousandths(l.credits)
@@ -197,6 +204,7 @@ RETURNS TABLE (lot_id pg_catalog.int8, earned_at pg_catalog.timestamptz,
 			   expires_at pg_catalog.timestamptz, remaining pg_catalog.int8)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS $$
 BEGIN
 	RETURN QUERY
@@ -225,6 +233,7 @@ CREATE FUNCTION carbon_ledger.expiry_book()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS $$
 DECLARE
 	done		pg_catalog.bool;
@@ -388,10 +397,12 @@ CREATE FUNCTION carbon_ledger.activity_book()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS $$
 DECLARE
 	done		pg_catalog.bool;
 	acc			carbon_ledger.account;
+	content		pg_catalog.jsonb;
 	rate		pg_catalog.numeric;
 	lifetime	pg_catalog.interval;
 	tz			pg_catalog.text;
@@ -422,7 +433,12 @@ BEGIN
 							pg_catalog.statement_timestamp());
 	END IF;
 
-	acc := carbon_ledger.lock_account(NEW.account_no, 'activity');
+	SELECT * INTO acc FROM carbon_ledger.account a
+	WHERE a.account_no = NEW.account_no FOR UPDATE;
+	IF NOT FOUND OR acc.status <> 'active' THEN
+		done := carbon_ledger.refuse_account(NEW.account_no, 'activity',
+											 FOUND, acc);
+	END IF;
 	IF NEW.occurred_at < acc.opened_at THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD026',
 			MESSAGE = 'activity rejected: it lies before the account was opened',
@@ -431,10 +447,15 @@ BEGIN
 							acc.opened_at);
 	END IF;
 
-	done := carbon_ledger.claim_request(NEW.request_id, 'activity',
-		NEW.account_no,
-		pg_catalog.jsonb_build_object('kind', NEW.kind, 'grams', grams,
-			'occurred_at', EXTRACT(epoch FROM NEW.occurred_at)));
+	content := pg_catalog.jsonb_build_object('kind', NEW.kind,
+		'grams', grams, 'occurred_at', EXTRACT(epoch FROM NEW.occurred_at));
+	INSERT INTO carbon_ledger.request (request_id, operation, account_no, content)
+	VALUES (NEW.request_id, 'activity', NEW.account_no, content)
+	ON CONFLICT (request_id) DO NOTHING;
+	IF NOT FOUND THEN
+		done := carbon_ledger.refuse_request(NEW.request_id, 'activity',
+											 NEW.account_no, content);
+	END IF;
 
 	SELECT p.credits_per_tonne, p.credit_lifetime, p.time_zone,
 		   @extschema@.tco2e_grams(c.daily_cap)
@@ -469,7 +490,10 @@ BEGIN
 		VALUES (NEW.activity_id, NEW.account_no, NEW.credits, NEW.occurred_at,
 				((NEW.occurred_at AT TIME ZONE tz) + lifetime)
 				AT TIME ZONE tz);
-		done := carbon_ledger.adjust_balance(NEW.account_no, earned);
+		UPDATE carbon_ledger.account a
+		SET balance = @extschema@.carbon_credit_from_thousandths(
+			@extschema@.carbon_credit_thousandths(a.balance) + earned)
+		WHERE a.account_no = NEW.account_no;
 	END IF;
 	RETURN NEW;
 END
@@ -491,10 +515,12 @@ CREATE FUNCTION carbon_ledger.redemption_book()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET enable_seqscan = off
 AS $$
 DECLARE
 	done		pg_catalog.bool;
 	acc			carbon_ledger.account;
+	content		pg_catalog.jsonb;
 	orig		carbon_ledger.redemption;
 	want		pg_catalog.int8;
 	balance		pg_catalog.int8;
@@ -521,11 +547,22 @@ BEGIN
 							pg_catalog.statement_timestamp());
 	END IF;
 
-	acc := carbon_ledger.lock_account(NEW.account_no, 'redemption');
-	done := carbon_ledger.claim_request(NEW.request_id, 'redemption',
-		NEW.account_no,
-		pg_catalog.jsonb_build_object('credits', want, 'item', NEW.item,
-									  'reverses', NEW.reverses));
+	SELECT * INTO acc FROM carbon_ledger.account a
+	WHERE a.account_no = NEW.account_no FOR UPDATE;
+	IF NOT FOUND OR acc.status <> 'active' THEN
+		done := carbon_ledger.refuse_account(NEW.account_no, 'redemption',
+											 FOUND, acc);
+	END IF;
+
+	content := pg_catalog.jsonb_build_object('credits', want,
+		'item', NEW.item, 'reverses', NEW.reverses);
+	INSERT INTO carbon_ledger.request (request_id, operation, account_no, content)
+	VALUES (NEW.request_id, 'redemption', NEW.account_no, content)
+	ON CONFLICT (request_id) DO NOTHING;
+	IF NOT FOUND THEN
+		done := carbon_ledger.refuse_request(NEW.request_id, 'redemption',
+											 NEW.account_no, content);
+	END IF;
 	NEW.booked_at := pg_catalog.statement_timestamp();
 	balance := @extschema@.carbon_credit_thousandths(acc.balance);
 
@@ -568,13 +605,20 @@ BEGIN
 			   @extschema@.carbon_credit_from_thousandths(- @extschema@.carbon_credit_thousandths(a.credits))
 		FROM carbon_ledger.credit_allocation a
 		WHERE a.redemption_id = NEW.reverses;
-		done := carbon_ledger.adjust_balance(NEW.account_no, want);
+		UPDATE carbon_ledger.account a
+		SET balance = @extschema@.carbon_credit_from_thousandths(
+			@extschema@.carbon_credit_thousandths(a.balance) + want)
+		WHERE a.account_no = NEW.account_no;
 		done := carbon_ledger.sweep_account(NEW.account_no, NEW.redeemed_at) >= 0;
 		RETURN NEW;
 	END IF;
 
-	balance := balance - carbon_ledger.sweep_account(NEW.account_no,
-													 NEW.redeemed_at);
+	IF EXISTS (SELECT 1 FROM carbon_ledger.credit_lot c
+			   WHERE c.account_no = NEW.account_no
+				 AND c.expires_at <= NEW.redeemed_at) THEN
+		balance := balance - carbon_ledger.sweep_account(NEW.account_no,
+														 NEW.redeemed_at);
+	END IF;
 	available := 0;
 	FOR lot IN
 		/* lot by lot, soonest to expire first, until enough is found */
@@ -612,7 +656,10 @@ BEGIN
 							@extschema@.carbon_credit_from_thousandths(balance)),
 			HINT = 'Expired credits cannot be redeemed.';
 	END IF;
-	done := carbon_ledger.adjust_balance(NEW.account_no, - want);
+	UPDATE carbon_ledger.account a
+	SET balance = @extschema@.carbon_credit_from_thousandths(
+		@extschema@.carbon_credit_thousandths(a.balance) + - want)
+	WHERE a.account_no = NEW.account_no;
 	RETURN NEW;
 END
 $$;
