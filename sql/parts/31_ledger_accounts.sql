@@ -14,6 +14,16 @@
 -- come with their bookkeeping rows and balances, and booking them again
 -- would count them twice (docs/ledger.md, "Dump and restore").
 --
+-- The booking functions are SECURITY DEFINER (owned by the extension's
+-- owner): a role that books needs INSERT on activity or redemption only,
+-- and no role but the owner holds any privilege on the bookkeeping tables
+-- (request, credit_lot, credit_allocation, credit_expiry) or on
+-- account.balance.  While they run they set carbon_ledger_internal.booking
+-- (a function SET clause, undone when they return); guard triggers refuse
+-- writes to the bookkeeping tables and to balances made without it, which
+-- covers the owner's and superusers' own statements (docs/ledger.md,
+-- "Privileges").
+--
 -- The functions of the booking path also set enable_seqscan off: each of
 -- their queries reads one account's rows (or one lot's, or one
 -- redemption's) through an index, and PL/pgSQL keeps a plan for the whole
@@ -33,6 +43,21 @@ LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
 	SELECT NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
 		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool
+$$;
+
+-- booking(): whether the ledger's own booking code is running: its
+-- SECURITY DEFINER functions set carbon_ledger_internal.booking for their
+-- duration.  Any role can set that variable, so it only tells the
+-- ledger's code from the owner's or a superuser's own statements; other
+-- roles are kept out of the bookkeeping tables and balances by privileges.
+CREATE FUNCTION carbon_ledger.booking()
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	/* unset (NULL) in a session that has not booked yet: false, not NULL */
+	SELECT COALESCE(
+		pg_catalog.current_setting('carbon_ledger_internal.booking', true)
+		OPERATOR(pg_catalog.=) 'on', false)
 $$;
 
 -- refuse_account(account_no, operation, found, acc): raise the error for
@@ -104,7 +129,8 @@ BEGIN
 							 p_request),
 			HINT = 'Retry the transaction.';
 	END IF;
-	IF prev.operation = p_operation AND prev.content = p_content THEN
+	IF prev.operation = p_operation AND prev.account_no = p_account
+		AND prev.content = p_content THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD006',
 			MESSAGE = format('%s rejected: request "%s" was already processed',
 							 p_operation, p_request),
@@ -275,6 +301,7 @@ $$;
 CREATE FUNCTION carbon_ledger.account_guard()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -311,7 +338,7 @@ BEGIN
 	ELSE
 		IF @extschema@.carbon_credit_thousandths(NEW.balance) <>
 			@extschema@.carbon_credit_thousandths(OLD.balance)
-			AND pg_catalog.pg_trigger_depth() < 2 THEN
+			AND NOT carbon_ledger.booking() THEN
 			/* balance writes come only from the ledger's own triggers */
 			RAISE EXCEPTION USING ERRCODE = 'LD014',
 				MESSAGE = format('balance of account "%s" is kept by the database',
@@ -372,9 +399,9 @@ CREATE TRIGGER expiry_book
 	BEFORE INSERT ON carbon_ledger.credit_expiry
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.expiry_book();
 
--- The ledger's own balance updates (from its triggers, SET balance only)
--- skip the guard; any UPDATE naming other columns, or issued from top
--- level, goes through it.
+-- The ledger's own balance updates (from its booking functions, SET
+-- balance only) skip the guard; any UPDATE naming other columns, or made
+-- outside the booking functions, goes through it.
 CREATE TRIGGER account_guard
 	BEFORE INSERT OR DELETE ON carbon_ledger.account
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
@@ -384,7 +411,7 @@ CREATE TRIGGER account_guard_update
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
 CREATE TRIGGER account_guard_balance
 	BEFORE UPDATE OF balance ON carbon_ledger.account
-	FOR EACH ROW WHEN (pg_catalog.pg_trigger_depth() OPERATOR(pg_catalog.<) 1)
+	FOR EACH ROW WHEN (NOT carbon_ledger.booking())
 	EXECUTE FUNCTION carbon_ledger.account_guard();
 
 -- activity_book: books an activity: reduction positive and not in the
@@ -396,7 +423,9 @@ CREATE TRIGGER account_guard_balance
 CREATE FUNCTION carbon_ledger.activity_book()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET carbon_ledger_internal.booking = on
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -408,11 +437,14 @@ DECLARE
 	tz			pg_catalog.text;
 	grams		pg_catalog.int8;
 	cap			pg_catalog.int8;
-	used		pg_catalog.int8;
+	used		pg_catalog.numeric;
 	eligible	pg_catalog.int8;
 	earned		pg_catalog.int8;
 	uncapped	pg_catalog.int8;
+	n_earned	pg_catalog.numeric;
+	n_uncapped	pg_catalog.numeric;
 	day_start	pg_catalog.timestamp;
+	expires		pg_catalog.timestamptz;
 BEGIN
 	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
@@ -424,6 +456,17 @@ BEGIN
 			MESSAGE = format('activity rejected: reduction must be positive'),
 			DETAIL = format('Activity "%s" on account "%s" reports a reduction of %s.',
 							NEW.request_id, NEW.account_no, NEW.reduction);
+	END IF;
+	IF NEW.kind <> pg_catalog.lower(pg_catalog.btrim(NEW.kind))
+		OR NEW.kind = '' THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD031',
+			MESSAGE = format('activity rejected: kind "%s" is not in normal form',
+							 NEW.kind),
+			DETAIL = format('Activity "%s" on account "%s" has kind "%s"; kinds are lowercase, without surrounding spaces and not empty, so that the daily caps apply.',
+							NEW.request_id, NEW.account_no, NEW.kind),
+			HINT = CASE WHEN pg_catalog.btrim(NEW.kind) = '' THEN
+						'Give the activity a kind.'
+					ELSE format('Use "%s".', pg_catalog.lower(pg_catalog.btrim(NEW.kind))) END;
 	END IF;
 	IF NEW.occurred_at > pg_catalog.statement_timestamp() THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD012',
@@ -478,22 +521,38 @@ BEGIN
 	END IF;
 
 	/* credits per tonne x grams / 10^6 t, in thousandths, truncated */
-	uncapped := pg_catalog.trunc(rate * grams / 1000);
-	earned := pg_catalog.trunc(rate * eligible / 1000);
+	n_uncapped := pg_catalog.trunc(rate * grams / 1000);
+	n_earned := pg_catalog.trunc(rate * eligible / 1000);
+	IF n_uncapped > 9223372036854775807 OR n_earned > 9223372036854775807
+		- @extschema@.carbon_credit_thousandths(acc.balance) THEN
+		RAISE EXCEPTION USING ERRCODE = '22003',
+			MESSAGE = 'activity rejected: credits out of range',
+			DETAIL = format('Activity "%s" on account "%s": %s at %s credits per tonne earns %s credits (%s without the cap); the balance is %s; the most a balance or an activity can hold is 9223372036854775.807 credits.',
+							NEW.request_id, NEW.account_no, NEW.reduction,
+							rate, pg_catalog.trim_scale(n_earned / 1000),
+							pg_catalog.trim_scale(n_uncapped / 1000), acc.balance);
+	END IF;
+	uncapped := n_uncapped;
+	earned := n_earned;
 	NEW.credits := @extschema@.carbon_credit_from_thousandths(earned);
 	NEW.credits_uncapped := @extschema@.carbon_credit_from_thousandths(uncapped);
 	NEW.booked_at := pg_catalog.statement_timestamp();
 
 	IF earned > 0 THEN
+		expires := ((NEW.occurred_at AT TIME ZONE tz) + lifetime) AT TIME ZONE tz;
 		INSERT INTO carbon_ledger.credit_lot
 			(lot_id, account_no, credits, earned_at, expires_at)
 		VALUES (NEW.activity_id, NEW.account_no, NEW.credits, NEW.occurred_at,
-				((NEW.occurred_at AT TIME ZONE tz) + lifetime)
-				AT TIME ZONE tz);
+				expires);
 		UPDATE carbon_ledger.account a
 		SET balance = @extschema@.carbon_credit_from_thousandths(
 			@extschema@.carbon_credit_thousandths(a.balance) + earned)
 		WHERE a.account_no = NEW.account_no;
+		IF expires <= pg_catalog.statement_timestamp() THEN
+			/* reported after its credits expired: written off at once */
+			done := carbon_ledger.sweep_account(NEW.account_no,
+				pg_catalog.statement_timestamp()) >= 0;
+		END IF;
 	END IF;
 	RETURN NEW;
 END
@@ -514,7 +573,9 @@ CREATE TRIGGER activity_book
 CREATE FUNCTION carbon_ledger.redemption_book()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET carbon_ledger_internal.booking = on
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -591,6 +652,13 @@ BEGIN
 								NEW.request_id, NEW.credits, NEW.reverses,
 								NEW.account_no, orig.credits);
 		END IF;
+		IF NEW.redeemed_at < orig.redeemed_at THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD029',
+				MESSAGE = 'reversal rejected: it is dated before the redemption it reverses',
+				DETAIL = format('Reversal "%s" on account "%s" is dated %s; redemption %s was made at %s.',
+								NEW.request_id, NEW.account_no, NEW.redeemed_at,
+								NEW.reverses, orig.redeemed_at);
+		END IF;
 		IF EXISTS (SELECT 1 FROM carbon_ledger.redemption r
 				   WHERE r.reverses = NEW.reverses) THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD010',
@@ -605,19 +673,33 @@ BEGIN
 			   @extschema@.carbon_credit_from_thousandths(- @extschema@.carbon_credit_thousandths(a.credits))
 		FROM carbon_ledger.credit_allocation a
 		WHERE a.redemption_id = NEW.reverses;
+		IF want > 9223372036854775807 - balance THEN
+			RAISE EXCEPTION USING ERRCODE = '22003',
+				MESSAGE = 'reversal rejected: balance out of range',
+				DETAIL = format('Reversal "%s" gives back %s credits to account "%s", whose balance is %s.',
+								NEW.request_id, NEW.credits, NEW.account_no,
+								acc.balance);
+		END IF;
 		UPDATE carbon_ledger.account a
 		SET balance = @extschema@.carbon_credit_from_thousandths(
 			@extschema@.carbon_credit_thousandths(a.balance) + want)
 		WHERE a.account_no = NEW.account_no;
-		done := carbon_ledger.sweep_account(NEW.account_no, NEW.redeemed_at) >= 0;
+		/* lots expired by the time of booking get nothing back to spend */
+		done := carbon_ledger.sweep_account(NEW.account_no,
+			pg_catalog.statement_timestamp()) >= 0;
 		RETURN NEW;
 	END IF;
 
+	/*
+	 * Expiry is judged at the time of booking, not at redeemed_at: a
+	 * redemption dated before a lot expired but booked after cannot spend
+	 * it (docs/ledger.md, "Backdated bookings").
+	 */
 	IF EXISTS (SELECT 1 FROM carbon_ledger.credit_lot c
 			   WHERE c.account_no = NEW.account_no
-				 AND c.expires_at <= NEW.redeemed_at) THEN
+				 AND c.expires_at <= pg_catalog.statement_timestamp()) THEN
 		balance := balance - carbon_ledger.sweep_account(NEW.account_no,
-														 NEW.redeemed_at);
+			pg_catalog.statement_timestamp());
 	END IF;
 	available := 0;
 	FOR lot IN
@@ -633,7 +715,7 @@ BEGIN
 						   WHERE e.lot_id = l.lot_id), 0) AS remaining
 		FROM carbon_ledger.credit_lot l
 		WHERE l.account_no = NEW.account_no
-		  AND l.expires_at > NEW.redeemed_at
+		  AND l.expires_at > pg_catalog.statement_timestamp()
 		  AND l.earned_at <= NEW.redeemed_at
 		ORDER BY l.expires_at, l.lot_id
 	LOOP
@@ -654,7 +736,7 @@ BEGIN
 							NEW.request_id, NEW.account_no, NEW.credits,
 							@extschema@.carbon_credit_from_thousandths(available), NEW.redeemed_at,
 							@extschema@.carbon_credit_from_thousandths(balance)),
-			HINT = 'Expired credits cannot be redeemed.';
+			HINT = 'Expired credits cannot be redeemed: a credit that has expired by the time of booking is not available, whatever redeemed_at says.';
 	END IF;
 	UPDATE carbon_ledger.account a
 	SET balance = @extschema@.carbon_credit_from_thousandths(
@@ -676,7 +758,9 @@ CREATE FUNCTION carbon_ledger.expire_credits(
 RETURNS TABLE (account_no pg_catalog.text,
 			   written_off @extschema@.carbon_credit)
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET carbon_ledger_internal.booking = on
 AS $$
 DECLARE
 	acc_no		pg_catalog.text;
@@ -707,3 +791,6 @@ END
 $$;
 COMMENT ON FUNCTION carbon_ledger.expire_credits(pg_catalog.timestamptz) IS
 	'write off credits expired by the given time on every account; returns what was written off';
+-- It runs as the extension's owner: only roles it is granted to may sweep.
+REVOKE ALL ON FUNCTION carbon_ledger.expire_credits(pg_catalog.timestamptz)
+	FROM PUBLIC;
