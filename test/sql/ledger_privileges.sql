@@ -114,6 +114,32 @@ SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.account SET status = 'active', 
 	WHERE account_no = 'PRV-2'$$);
 RESET ROLE;
 
+-- the loan officer books, corrects and repays a loan, but cannot write
+-- what the database keeps (repaid)
+CREATE ROLE regress_ledger_loans;
+GRANT USAGE ON SCHEMA carbon_ledger TO regress_ledger_loans;
+GRANT SELECT, INSERT ON carbon_ledger.green_loan TO regress_ledger_loans;
+GRANT UPDATE (borrower_uscc, region_code, green_category, principal,
+	issue_date, maturity_date, rate, project_annual_reduction,
+	project_investment, carbon_reduction_loan, carbon_reduction_field)
+	ON carbon_ledger.green_loan TO regress_ledger_loans;
+GRANT INSERT ON carbon_ledger.loan_repayment TO regress_ledger_loans;
+GRANT USAGE ON SEQUENCE carbon_ledger.loan_repayment_repayment_id_seq
+	TO regress_ledger_loans;
+SET ROLE regress_ledger_loans;
+INSERT INTO carbon_ledger.green_loan
+	(loan_no, borrower_uscc, region_code, green_category, principal,
+	 issue_date, maturity_date, rate, project_investment)
+VALUES ('PRV-L1', '91350100M000100Y43', '540102', 'solar', 1000,
+		'2024-01-10', '2029-01-10', 3.1, 3000);
+UPDATE carbon_ledger.green_loan SET principal = 1200 WHERE loan_no = 'PRV-L1';
+INSERT INTO carbon_ledger.loan_repayment (loan_no, amount, repaid_on)
+VALUES ('PRV-L1', 200, '2024-06-01');
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.green_loan SET repaid = 0
+	WHERE loan_no = 'PRV-L1'$$);
+SELECT principal, repaid FROM carbon_ledger.green_loan WHERE loan_no = 'PRV-L1';
+RESET ROLE;
+
 -- the owner's (here a superuser's) own writes are refused too: the guard
 -- no longer trusts pg_trigger_depth(), which any trigger raises
 SELECT * FROM pg_temp.try($$INSERT INTO prv_t VALUES (2)$$);
@@ -152,5 +178,7 @@ SELECT * FROM carbon_ledger.check_balances() WHERE account_no LIKE 'PRV-%';
 DROP TABLE prv_t;
 DROP OWNED BY regress_ledger_app;
 DROP OWNED BY regress_ledger_manager;
+DROP OWNED BY regress_ledger_loans;
+DROP ROLE regress_ledger_loans;
 DROP ROLE regress_ledger_app;
 DROP ROLE regress_ledger_manager;
