@@ -3,18 +3,28 @@
 # triggers against 10,000 accounts, with 1, 4 and 8 clients, compared with
 # plain inserts of the same rows into unconstrained tables of the same
 # shape, in the same run.  Prints transactions per second and the ratio,
-# then checks that check_balances() finds nothing.
+# then checks that check_balances() finds nothing.  Before that, a bulk
+# load as a data loader does it (one INSERT ... SELECT of activities, one
+# of redemptions) reports the time per booked row.  On its own throwaway
+# cluster it also reports CPU time, which load from other programs on the
+# machine disturbs less than throughput: for the bulk load the backend's
+# own (from /proc/PID/schedstat), for pgbench the server's (the CPU time
+# of the postmaster's exited children, backends and autovacuum workers,
+# from /proc/PID/stat) per transaction.
 #
 #   test/bench/ledger_bench.sh            (throwaway cluster in /tmp)
 #   PGHOST=... PGPORT=... test/bench/ledger_bench.sh
 #
-# Environment: SECONDS_PER_RUN (default 20), CLIENTS (default "1 4 8").
+# Environment: SECONDS_PER_RUN (default 20), CLIENTS (default "1 4 8"),
+# BULK_ROWS (default 20000; 0 skips the bulk load).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 secs=${SECONDS_PER_RUN:-20}
 clients=${CLIENTS:-1 4 8}
+bulk=${BULK_ROWS:-20000}
+own_cluster=false
 db=ledger_bench
 work=$(mktemp -d /tmp/ledger-bench.XXXXXX)
 chmod 755 "$work"
@@ -24,6 +34,7 @@ if [[ -z ${PGHOST:-} && -z ${PGPORT:-} ]]; then
 	tools/cluster.sh start "$work/cluster" "$port" >/dev/null
 	trap 'tools/cluster.sh stop "$work/cluster" >/dev/null 2>&1; rm -rf "$work"' EXIT
 	export PGHOST=$work/cluster PGPORT=$port PGUSER=postgres
+	own_cluster=true
 else
 	trap 'rm -rf "$work"' EXIT
 fi
@@ -56,6 +67,34 @@ ALTER TABLE plain_redemption ALTER redemption_id ADD GENERATED ALWAYS AS IDENTIT
 VACUUM ANALYZE;
 SQL
 
+# Bulk load: BULK_ROWS activities (two kinds, one capped) and as many
+# redemptions of 0.1 credits, each in one INSERT ... SELECT over the
+# 10,000 accounts, in a session of its own; microseconds per row, wall
+# clock and (on the throwaway cluster) backend CPU.
+if ((bulk > 0)); then
+	cpu_sql="SELECT split_part(pg_catalog.pg_read_file('/proc/' || pg_catalog.pg_backend_pid() || '/schedstat'), ' ', 1)::bigint"
+	$own_cluster || cpu_sql="SELECT 0::bigint"
+	psql -X -q -At -v ON_ERROR_STOP=1 -v n="$bulk" -d "$db" <<SQL
+$cpu_sql AS c0, pg_catalog.clock_timestamp() AS t0 \\gset
+INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
+SELECT 'B' || (1 + i % 10000), CASE i % 2 WHEN 0 THEN 'bus' ELSE 'walk' END,
+	   '2 kg', now() - interval '2 hours', 'bulk-a-' || i
+FROM generate_series(1, :n) i;
+$cpu_sql AS c1, pg_catalog.clock_timestamp() AS t1 \\gset
+INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id, redeemed_at)
+SELECT 'B' || (1 + (i * 7) % 10000), '0.1', 'tea', 'bulk-r-' || i,
+	   now() - interval '1 hour'
+FROM generate_series(1, :n) i;
+$cpu_sql AS c2, pg_catalog.clock_timestamp() AS t2 \\gset
+SELECT format('bulk %s activities: %s us/row wall, %s us/row backend CPU',
+			  :n, round(extract(epoch FROM :'t1'::timestamptz - :'t0'::timestamptz) * 1e6 / :n),
+			  CASE WHEN :c1 > 0 THEN round((:c1 - :c0) / 1e3 / :n)::text ELSE '-' END);
+SELECT format('bulk %s redemptions: %s us/row wall, %s us/row backend CPU',
+			  :n, round(extract(epoch FROM :'t2'::timestamptz - :'t1'::timestamptz) * 1e6 / :n),
+			  CASE WHEN :c2 > 0 THEN round((:c2 - :c1) / 1e3 / :n)::text ELSE '-' END);
+SQL
+fi
+
 # One transaction: an activity (capped kind every other time) on one
 # random account and a redemption of half a credit on another.
 cat >"$work/ledger.sql" <<'SQL'
@@ -76,17 +115,49 @@ sed -e 's/carbon_ledger\.activity/plain_activity/' \
 	"$work/ledger.sql" >"$work/plain.sql"
 chmod 644 "$work"/*.sql
 
-# tps SCRIPT CLIENTS: run pgbench, print its tps.
-tps() {
-	pgbench -n -f "$1" -c "$2" -j "$2" -T "$secs" "$db" 2>&1 |
-		sed -nE 's/^tps = ([0-9.]+) .*/\1/p'
+# server_cpu: CPU seconds of the throwaway cluster's exited backends and
+# workers so far (cutime + cstime of the postmaster), or 0 elsewhere.
+server_cpu() {
+	if $own_cluster; then
+		local pm
+		pm=$(head -1 "$PGHOST/data/postmaster.pid")
+		awk -v hz="$(getconf CLK_TCK)" '{ print ($16 + $17) / hz }' \
+			"/proc/$pm/stat"
+	else
+		echo 0
+	fi
 }
 
-printf '%-8s %14s %14s %8s\n' clients plain_tps ledger_tps ratio
+# run SCRIPT CLIENTS: run pgbench; print its tps and the server's CPU
+# microseconds per transaction ("-" when not measured).
+run() {
+	local out c0 c1 n t
+	c0=$(server_cpu)
+	out=$(pgbench -n -f "$1" -c "$2" -j "$2" -T "$secs" "$db" 2>&1)
+	if $own_cluster; then
+		# the exited backends count once the postmaster has reaped them
+		while [[ $(psql -X -At -d "$db" -c "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE backend_type = 'client backend'") != 1 ]]; do
+			sleep 0.2
+		done
+		sleep 1
+	fi
+	c1=$(server_cpu)
+	n=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' <<<"$out")
+	t=$(sed -nE 's/^tps = ([0-9.]+) .*/\1/p' <<<"$out")
+	if $own_cluster; then
+		echo "$t $(echo "($c1 - $c0) * 1000000 / $n" | bc)"
+	else
+		echo "$t -"
+	fi
+}
+
+printf '%-8s %12s %12s %8s %14s %14s\n' clients plain_tps ledger_tps ratio \
+	plain_cpu_us ledger_cpu_us
 for c in $clients; do
-	p=$(tps "$work/plain.sql" "$c")
-	l=$(tps "$work/ledger.sql" "$c")
-	printf '%-8s %14.1f %14.1f %8.2f\n' "$c" "$p" "$l" "$(echo "$l / $p" | bc -l)"
+	read -r p pc < <(run "$work/plain.sql" "$c")
+	read -r l lc < <(run "$work/ledger.sql" "$c")
+	printf '%-8s %12.1f %12.1f %8.2f %14s %14s\n' "$c" "$p" "$l" \
+		"$(echo "$l / $p" | bc -l)" "$pc" "$lc"
 done
 
 bad=$(psql -X -At -d "$db" -c "SELECT count(*) FROM carbon_ledger.check_balances()")
