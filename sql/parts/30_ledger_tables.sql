@@ -221,7 +221,7 @@ COMMENT ON TABLE carbon_ledger.loan_repayment IS
 CREATE TABLE carbon_ledger.loan_book (
 	region_code pg_catalog.text NOT NULL,
 	as_of		pg_catalog.date NOT NULL,
-	total_loan_balance pg_catalog.numeric(20, 2) NOT NULL
+	total_loan_balance pg_catalog.numeric NOT NULL
 		CHECK (total_loan_balance OPERATOR(pg_catalog.>=) 0),
 	PRIMARY KEY (region_code, as_of)
 );

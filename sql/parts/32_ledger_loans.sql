@@ -239,6 +239,36 @@ CREATE TRIGGER loan_repayment_check
 	BEFORE INSERT ON carbon_ledger.loan_repayment
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.loan_repayment_check();
 
+-- loan_book_check: a loan book figure is in whole fen (LD033), never
+-- rounded, and below 10^18 yuan; it is kept with two decimals.
+CREATE FUNCTION carbon_ledger.loan_book_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.total_loan_balance <> pg_catalog.round(NEW.total_loan_balance, 2) THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD033',
+			MESSAGE = 'loan book figure rejected: amounts must be whole fen',
+			DETAIL = format('The total loan balance of region "%s" on %s is %s yuan; amounts are not rounded.',
+							NEW.region_code, NEW.as_of, NEW.total_loan_balance),
+			HINT = 'Give yuan amounts with at most two decimals.';
+	END IF;
+	IF NEW.total_loan_balance >= 1e18 THEN
+		RAISE EXCEPTION USING ERRCODE = '22003',
+			MESSAGE = 'loan book figure out of range',
+			DETAIL = format('The total loan balance of region "%s" on %s is %s yuan; amounts must be below 10^18 yuan.',
+							NEW.region_code, NEW.as_of, NEW.total_loan_balance);
+	END IF;
+	NEW.total_loan_balance := pg_catalog.round(NEW.total_loan_balance, 2);
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER loan_book_check
+	BEFORE INSERT OR UPDATE ON carbon_ledger.loan_book
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.loan_book_check();
+
 -- append_only: rejects UPDATE, DELETE and TRUNCATE of a ledger table.
 CREATE FUNCTION carbon_ledger.append_only()
 RETURNS trigger

@@ -77,7 +77,9 @@ SELECT state, message FROM pg_temp.try($$UPDATE carbon_ledger.green_loan
 	SET principal = 2000.001 WHERE loan_no = 'LU-1'$$);
 SELECT state, message, detail FROM pg_temp.try($$INSERT INTO carbon_ledger.loan_repayment
 	(loan_no, amount, repaid_on) VALUES ('LU-1', 10.005, '2024-04-01')$$);
--- 1000.50 and 1000.5 are whole fen; amounts are kept to the fen
+SELECT state, message, detail FROM pg_temp.try($$INSERT INTO carbon_ledger.loan_book
+	VALUES ('540600', '2024-12-31', 8000000.001)$$);
+-- 1.5 is whole fen; amounts are kept to the fen
 INSERT INTO carbon_ledger.loan_repayment (loan_no, amount, repaid_on)
 VALUES ('LU-1', 1.5, '2024-04-01');
 SELECT amount FROM carbon_ledger.loan_repayment WHERE loan_no = 'LU-1'
@@ -90,3 +92,7 @@ SELECT state FROM pg_temp.try($$INSERT INTO carbon_ledger.loan_repayment
 	(loan_no, amount, repaid_on) VALUES ('LU-1', 1, current_date)$$);
 SELECT principal, repaid, carbon_ledger.loan_balance('LU-1', current_date) AS balance
 FROM carbon_ledger.green_loan WHERE loan_no = 'LU-1';
+INSERT INTO carbon_ledger.loan_book VALUES ('540600', '2024-12-31', 8000000.5);
+SELECT total_loan_balance FROM carbon_ledger.loan_book
+WHERE region_code = '540600' AND as_of = '2024-12-31';
+DELETE FROM carbon_ledger.loan_book WHERE region_code = '540600';
