@@ -85,16 +85,16 @@ SELECT 'BKD-2', 3, 'tea', 'bkd-v1', redeemed_at, redemption_id
 FROM carbon_ledger.redemption WHERE request_id = 'bkd-r1';
 SELECT account_no, balance FROM carbon_ledger.account WHERE account_no = 'BKD-2';
 
--- a lot that expires three seconds from now: redeemed from at once, then,
+-- a lot that expires six seconds from now: redeemed from at once, then,
 -- once it has expired, the redemption is reversed with a date before the
 -- expiry; the credits given back are written off at once, not returned to
 -- the balance
 INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
-VALUES ('BKD-1', 'walk', '6 kg', now() - interval '1 day' + interval '3 seconds', 'bkd-a4');
+VALUES ('BKD-1', 'walk', '6 kg', now() - interval '1 day' + interval '6 seconds', 'bkd-a4');
 INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id)
 VALUES ('BKD-1', 2, 'tea', 'bkd-r2');
 SELECT account_no, balance FROM carbon_ledger.account WHERE account_no = 'BKD-1';
-SELECT pg_sleep(4);
+SELECT pg_sleep(7);
 INSERT INTO carbon_ledger.redemption
 	(account_no, credits, item, request_id, redeemed_at, reverses)
 SELECT 'BKD-1', 2, 'tea', 'bkd-v2', redeemed_at, redemption_id
