@@ -32,13 +32,22 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	first_repayment pg_catalog.date;
+	same		carbon_ledger.green_loan;
 BEGIN
 	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
 	END IF;
 	IF TG_OP = 'UPDATE' AND carbon_ledger.booking() THEN
-		/* loan_repayment_check raising repaid, under the loan's lock */
-		RETURN NEW;
+		/*
+		 * loan_repayment_check raising repaid, under the loan's lock, and
+		 * nothing else: any role can set the flag, so an update that
+		 * changes another column goes through every check below.
+		 */
+		same := NEW;
+		same.repaid := OLD.repaid;
+		IF same IS NOT DISTINCT FROM OLD THEN
+			RETURN NEW;
+		END IF;
 	END IF;
 
 	IF NEW.principal <> pg_catalog.round(NEW.principal, 2)
@@ -137,7 +146,9 @@ BEGIN
 				DETAIL = 'Repayments refer to the loan by its number.';
 		END IF;
 		/* repaid is the loan's own column: only repayments change it */
-		NEW.repaid := OLD.repaid;
+		IF NOT carbon_ledger.booking() THEN
+			NEW.repaid := OLD.repaid;
+		END IF;
 		IF NEW.principal < OLD.repaid THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD022',
 				MESSAGE = 'loan rejected: principal below what was already repaid',

@@ -137,6 +137,14 @@ INSERT INTO carbon_ledger.loan_repayment (loan_no, amount, repaid_on)
 VALUES ('PRV-L1', 200, '2024-06-01');
 SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.green_loan SET repaid = 0
 	WHERE loan_no = 'PRV-L1'$$);
+-- the ledger's internal flag, which any role can set, does not switch the
+-- loan rules off
+SET carbon_ledger_internal.booking = on;
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.green_loan SET principal = -5
+	WHERE loan_no = 'PRV-L1'$$);
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.green_loan SET principal = 100
+	WHERE loan_no = 'PRV-L1'$$);
+RESET carbon_ledger_internal.booking;
 SELECT principal, repaid FROM carbon_ledger.green_loan WHERE loan_no = 'PRV-L1';
 RESET ROLE;
 
