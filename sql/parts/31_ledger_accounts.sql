@@ -47,9 +47,13 @@ $$;
 
 -- booking(): whether the ledger's own booking code is running: its
 -- SECURITY DEFINER functions set carbon_ledger_internal.booking for their
--- duration.  Any role can set that variable, so it only tells the
--- ledger's code from the owner's or a superuser's own statements; other
--- roles are kept out of the bookkeeping tables and balances by privileges.
+-- duration, and run as the extension's owner, who may create objects in
+-- the schema carbon_ledger.  Any role can set the variable, but a role
+-- without CREATE on the schema (every role but the owner and superusers,
+-- unless a DBA grants it) is never taken for the ledger, even if it was
+-- granted more privileges on the tables than docs/ledger.md lists.  In
+-- the triggers' WHEN clauses current_user is the role whose statement
+-- fired them.
 CREATE FUNCTION carbon_ledger.booking()
 RETURNS pg_catalog.bool
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -58,6 +62,7 @@ AS $$
 	SELECT COALESCE(
 		pg_catalog.current_setting('carbon_ledger_internal.booking', true)
 		OPERATOR(pg_catalog.=) 'on', false)
+		AND pg_catalog.has_schema_privilege('carbon_ledger', 'CREATE')
 $$;
 
 -- refuse_account(account_no, operation, found, acc): raise the error for
@@ -337,9 +342,12 @@ BEGIN
 		END IF;
 	ELSE
 		IF @extschema@.carbon_credit_thousandths(NEW.balance) <>
-			@extschema@.carbon_credit_thousandths(OLD.balance)
-			AND NOT carbon_ledger.booking() THEN
-			/* balance writes come only from the ledger's own triggers */
+			@extschema@.carbon_credit_thousandths(OLD.balance) THEN
+			/*
+			 * balance writes come only from the booking functions, whose
+			 * UPDATE SET balance fires neither account_guard_update nor
+			 * (booking() being true) account_guard_balance
+			 */
 			RAISE EXCEPTION USING ERRCODE = 'LD014',
 				MESSAGE = format('balance of account "%s" is kept by the database',
 								 OLD.account_no),

@@ -113,6 +113,20 @@ SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.account SET balance = '777'
 SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.account SET status = 'active', balance = '777'
 	WHERE account_no = 'PRV-2'$$);
 RESET ROLE;
+-- even a manager granted UPDATE on the whole table (as an earlier version
+-- of the docs advised) who sets the ledger's internal flag cannot
+GRANT UPDATE ON carbon_ledger.account TO regress_ledger_manager;
+SET ROLE regress_ledger_manager;
+SET carbon_ledger_internal.booking = on;
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.account SET balance = '777'
+	WHERE account_no = 'PRV-2'$$);
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.account SET status = 'active', balance = '777'
+	WHERE account_no = 'PRV-2'$$);
+RESET carbon_ledger_internal.booking;
+RESET ROLE;
+REVOKE UPDATE ON carbon_ledger.account FROM regress_ledger_manager;
+GRANT UPDATE (status, closed_at) ON carbon_ledger.account
+	TO regress_ledger_manager;
 
 -- the loan officer books, corrects and repays a loan, but cannot write
 -- what the database keeps (repaid)
