@@ -422,12 +422,13 @@ CREATE TRIGGER account_guard_balance
 	FOR EACH ROW WHEN (NOT carbon_ledger.booking())
 	EXECUTE FUNCTION carbon_ledger.account_guard();
 
--- activity_book: books an activity: reduction positive and not in the
--- future, account active, request_id new; credits at the programme rate
+-- activity_book: books an activity: reduction positive, kind in normal form,
+-- not in the future, account active, request_id new; credits at the programme rate
 -- for the part of the reduction within the daily cap of its kind (per
 -- account and local day of the programme's time zone, in booking order),
 -- truncated to a thousandth; a credit lot expiring after the programme's
--- credit lifetime; the balance raised.
+-- credit lifetime (written off at once if that has passed already); the
+-- balance raised.
 CREATE FUNCTION carbon_ledger.activity_book()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -572,12 +573,13 @@ CREATE TRIGGER activity_book
 
 -- redemption_book: books a redemption or a reversal.  Credits positive,
 -- not in the future, account active, request_id new.  A redemption first
--- writes off the account's lots expired by its time, then takes its credits
--- from the unexpired lots earned by then, the soonest to expire first,
--- recording each lot's share; more than that is LD005.  A reversal names
--- an earlier redemption of the same account with the same credits, not
--- reversed before, and gives back the same lots (any of them expired by
--- then are written off at once).
+-- writes off the account's lots expired by the time of booking (whatever
+-- redeemed_at says), then takes its credits from the lots earned by
+-- redeemed_at and not expired, the soonest to expire first, recording
+-- each lot's share; more than that is LD005.  A reversal names an earlier
+-- redemption of the same account with the same credits, not dated before
+-- it, not reversed before, and gives back the same lots (any of them
+-- expired by the time of booking are written off at once).
 CREATE FUNCTION carbon_ledger.redemption_book()
 RETURNS trigger
 LANGUAGE plpgsql
