@@ -422,13 +422,13 @@ CREATE TRIGGER account_guard_balance
 	FOR EACH ROW WHEN (NOT carbon_ledger.booking())
 	EXECUTE FUNCTION carbon_ledger.account_guard();
 
--- activity_book: books an activity: reduction positive, kind in normal form,
--- not in the future, account active, request_id new; credits at the programme rate
--- for the part of the reduction within the daily cap of its kind (per
--- account and local day of the programme's time zone, in booking order),
--- truncated to a thousandth; a credit lot expiring after the programme's
--- credit lifetime (written off at once if that has passed already); the
--- balance raised.
+-- activity_book: books an activity: reduction positive, kind in normal
+-- form, not in the future, account active, request_id new; credits at the
+-- programme rate for the part of the reduction within the daily cap of its
+-- kind (per account and local day of the programme's time zone, in booking
+-- order), truncated to a thousandth; a credit lot expiring after the
+-- programme's credit lifetime (written off at once if that has passed
+-- already); the balance raised.
 CREATE FUNCTION carbon_ledger.activity_book()
 RETURNS trigger
 LANGUAGE plpgsql
