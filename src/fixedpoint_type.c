@@ -325,3 +325,41 @@ fp_from_numeric(const FpKind *kind, Numeric num)
 		scale *= 10;
 	return fp_mul_numeric(kind, scale, num);
 }
+
+/*
+ * The int8 functions under this module's own names.  The types' send,
+ * comparison, hash and min/max support and the conversions to and from the
+ * int64 count (tco2e_grams, carbon_credit_thousandths and their inverses)
+ * are the int8 functions applied to the count.  Declared LANGUAGE internal
+ * with the built-in's name, each would cost the function manager a linear
+ * search of the server's table of built-in functions by name (some 3,000
+ * string comparisons) whenever an expression or scan using it is set up,
+ * that is at every execution of every statement that mentions it: the
+ * ledger's booking triggers run several such statements per booking.  As C
+ * functions of this module they are found through the function manager's
+ * hash table of loaded C functions.
+ */
+#define FP_INT8_FUNCTION(name, int8_function) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	return int8_function(fcinfo); \
+}
+
+FP_INT8_FUNCTION(fixedpoint_send, int8send)
+FP_INT8_FUNCTION(fixedpoint_eq, int8eq)
+FP_INT8_FUNCTION(fixedpoint_ne, int8ne)
+FP_INT8_FUNCTION(fixedpoint_lt, int8lt)
+FP_INT8_FUNCTION(fixedpoint_le, int8le)
+FP_INT8_FUNCTION(fixedpoint_gt, int8gt)
+FP_INT8_FUNCTION(fixedpoint_ge, int8ge)
+FP_INT8_FUNCTION(fixedpoint_cmp, btint8cmp)
+FP_INT8_FUNCTION(fixedpoint_sortsupport, btint8sortsupport)
+FP_INT8_FUNCTION(fixedpoint_hash, hashint8)
+FP_INT8_FUNCTION(fixedpoint_hash_extended, hashint8extended)
+FP_INT8_FUNCTION(fixedpoint_smaller, int8smaller)
+FP_INT8_FUNCTION(fixedpoint_larger, int8larger)
+
+/* The count itself: tco2e_grams, tco2e_from_grams and their credit twins */
+FP_INT8_FUNCTION(fixedpoint_int8_identity, int8up)

@@ -60,8 +60,8 @@ BEGIN
 
 	CREATE FUNCTION @extschema@.{T}_send(@extschema@.{T})
 		RETURNS pg_catalog.bytea
-		AS 'int8send'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+		AS 'MODULE_PATHNAME', 'fixedpoint_send'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 	CREATE TYPE @extschema@.{T} (
 		INPUT = @extschema@.{T}_in,
@@ -72,44 +72,45 @@ BEGIN
 	);
 	COMMENT ON TYPE @extschema@.{T} IS '{DESC}';
 
-	-- Comparison: the int8 functions, on the int64 count.
+	-- Comparison: the int8 functions, on the int64 count, under this
+	-- module's names (src/fixedpoint_type.c says why not LANGUAGE internal).
 
 	CREATE FUNCTION @extschema@.{T}_eq(@extschema@.{T}, @extschema@.{T})
-		RETURNS pg_catalog.bool AS 'int8eq'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'fixedpoint_eq'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_ne(@extschema@.{T}, @extschema@.{T})
-		RETURNS pg_catalog.bool AS 'int8ne'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'fixedpoint_ne'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_lt(@extschema@.{T}, @extschema@.{T})
-		RETURNS pg_catalog.bool AS 'int8lt'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'fixedpoint_lt'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_le(@extschema@.{T}, @extschema@.{T})
-		RETURNS pg_catalog.bool AS 'int8le'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'fixedpoint_le'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_gt(@extschema@.{T}, @extschema@.{T})
-		RETURNS pg_catalog.bool AS 'int8gt'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'fixedpoint_gt'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_ge(@extschema@.{T}, @extschema@.{T})
-		RETURNS pg_catalog.bool AS 'int8ge'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.bool AS 'MODULE_PATHNAME', 'fixedpoint_ge'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_cmp(@extschema@.{T}, @extschema@.{T})
-		RETURNS pg_catalog.int4 AS 'btint8cmp'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.int4 AS 'MODULE_PATHNAME', 'fixedpoint_cmp'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_sortsupport(pg_catalog.internal)
-		RETURNS pg_catalog.void AS 'btint8sortsupport'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+		RETURNS pg_catalog.void AS 'MODULE_PATHNAME', 'fixedpoint_sortsupport'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 	CREATE FUNCTION @extschema@.{T}_hash(@extschema@.{T})
-		RETURNS pg_catalog.int4 AS 'hashint8'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.int4 AS 'MODULE_PATHNAME', 'fixedpoint_hash'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_hash_extended(@extschema@.{T}, pg_catalog.int8)
-		RETURNS pg_catalog.int8 AS 'hashint8extended'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'fixedpoint_hash_extended'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_smaller(@extschema@.{T}, @extschema@.{T})
-		RETURNS @extschema@.{T} AS 'int8smaller'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS @extschema@.{T} AS 'MODULE_PATHNAME', 'fixedpoint_smaller'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 	CREATE FUNCTION @extschema@.{T}_larger(@extschema@.{T}, @extschema@.{T})
-		RETURNS @extschema@.{T} AS 'int8larger'
-		LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+		RETURNS @extschema@.{T} AS 'MODULE_PATHNAME', 'fixedpoint_larger'
+		LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 
 	CREATE OPERATOR @extschema@.= (
 		LEFTARG = @extschema@.{T}, RIGHTARG = @extschema@.{T},

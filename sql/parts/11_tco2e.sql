@@ -5,14 +5,14 @@
 -- docs/types.md.
 
 CREATE FUNCTION @extschema@.tco2e_grams(@extschema@.tco2e)
-	RETURNS pg_catalog.int8 AS 'int8up'
-	LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'fixedpoint_int8_identity'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION @extschema@.tco2e_grams(@extschema@.tco2e) IS
 	'the mass as a whole number of grams';
 
 CREATE FUNCTION @extschema@.tco2e_from_grams(pg_catalog.int8)
-	RETURNS @extschema@.tco2e AS 'int8up'
-	LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	RETURNS @extschema@.tco2e AS 'MODULE_PATHNAME', 'fixedpoint_int8_identity'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION @extschema@.tco2e_from_grams(pg_catalog.int8) IS
 	'a tco2e of the given number of grams';
 

@@ -5,14 +5,14 @@
 -- integer and bigint (a whole number of credits).  See docs/types.md.
 
 CREATE FUNCTION @extschema@.carbon_credit_thousandths(@extschema@.carbon_credit)
-	RETURNS pg_catalog.int8 AS 'int8up'
-	LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	RETURNS pg_catalog.int8 AS 'MODULE_PATHNAME', 'fixedpoint_int8_identity'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION @extschema@.carbon_credit_thousandths(@extschema@.carbon_credit) IS
 	'the quantity as a whole number of thousandths of a credit';
 
 CREATE FUNCTION @extschema@.carbon_credit_from_thousandths(pg_catalog.int8)
-	RETURNS @extschema@.carbon_credit AS 'int8up'
-	LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+	RETURNS @extschema@.carbon_credit AS 'MODULE_PATHNAME', 'fixedpoint_int8_identity'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION @extschema@.carbon_credit_from_thousandths(pg_catalog.int8) IS
 	'a carbon_credit of the given number of thousandths of a credit';
 
