@@ -326,9 +326,14 @@ BEGIN
 	FOREACH t IN ARRAY ARRAY['request', 'credit_lot', 'credit_allocation',
 							 'credit_expiry']
 	LOOP
+		/* booking() spelled out: see account_guard_balance (part 31) */
 		EXECUTE pg_catalog.format(
 			'CREATE TRIGGER bookkeeping_guard BEFORE INSERT ON carbon_ledger.%I '
-			'FOR EACH ROW WHEN (NOT carbon_ledger.booking()) '
+			'FOR EACH ROW WHEN ('
+			'pg_catalog.current_setting(''carbon_ledger_internal.booking'', true) '
+			'IS DISTINCT FROM ''on'' '
+			'OR NOT pg_catalog.has_schema_privilege('
+			'''carbon_ledger''::pg_catalog.regnamespace, ''CREATE'')) '
 			'EXECUTE FUNCTION carbon_ledger.bookkeeping_guard()', t);
 	END LOOP;
 	FOREACH t IN ARRAY ARRAY['activity', 'redemption', 'loan_repayment',
