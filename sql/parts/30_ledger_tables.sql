@@ -32,7 +32,10 @@ COMMENT ON COLUMN carbon_ledger.programme.time_zone IS
 CREATE TABLE carbon_ledger.programme_activity_cap (
 	programme_id pg_catalog.text NOT NULL
 		REFERENCES carbon_ledger.programme ON UPDATE CASCADE,
-	kind		pg_catalog.text NOT NULL,
+	kind		pg_catalog.text NOT NULL
+		CONSTRAINT programme_activity_cap_kind_normalised
+		CHECK (kind OPERATOR(pg_catalog.=) pg_catalog.lower(pg_catalog.btrim(kind))
+			   AND kind OPERATOR(pg_catalog.<>) ''),
 	daily_cap	@extschema@.tco2e NOT NULL
 		CHECK (@extschema@.tco2e_grams(daily_cap) OPERATOR(pg_catalog.>=) 0),
 	PRIMARY KEY (programme_id, kind)
@@ -66,7 +69,10 @@ COMMENT ON COLUMN carbon_ledger.account.balance IS
 CREATE TABLE carbon_ledger.activity (
 	activity_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	account_no	pg_catalog.text NOT NULL,
-	kind		pg_catalog.text NOT NULL,
+	kind		pg_catalog.text NOT NULL
+		CONSTRAINT activity_kind_normalised
+		CHECK (kind OPERATOR(pg_catalog.=) pg_catalog.lower(pg_catalog.btrim(kind))
+			   AND kind OPERATOR(pg_catalog.<>) ''),
 	reduction	@extschema@.tco2e NOT NULL,
 	credits		@extschema@.carbon_credit NOT NULL,
 	credits_uncapped @extschema@.carbon_credit NOT NULL,
@@ -169,19 +175,21 @@ CREATE TABLE carbon_ledger.green_loan (
 	borrower_uscc pg_catalog.text NOT NULL,
 	region_code pg_catalog.text NOT NULL,
 	green_category pg_catalog.text NOT NULL,
-	principal	pg_catalog.numeric(20, 2) NOT NULL,
+	/* plain numeric: a typmod would round 1000.005 before any check */
+	principal	pg_catalog.numeric NOT NULL,
 	issue_date	pg_catalog.date NOT NULL,
 	maturity_date pg_catalog.date NOT NULL,
 	rate		pg_catalog.numeric(7, 4) NOT NULL
 		CHECK (rate OPERATOR(pg_catalog.>=) 0),
 	project_annual_reduction @extschema@.tco2e,
-	project_investment pg_catalog.numeric(20, 2) NOT NULL,
+	project_investment pg_catalog.numeric NOT NULL,
 	attributed_reduction @extschema@.tco2e,
 	carbon_reduction_loan pg_catalog.bool NOT NULL DEFAULT false,
 	carbon_reduction_field pg_catalog.text,
 	refinance_amount pg_catalog.numeric(20, 2),
 	refinance_rate pg_catalog.numeric(7, 4),
 	refinance_maturity pg_catalog.date,
+	repaid		pg_catalog.numeric NOT NULL DEFAULT 0.00,
 	booked_at	pg_catalog.timestamptz NOT NULL
 		DEFAULT pg_catalog.statement_timestamp()
 );
@@ -191,13 +199,15 @@ COMMENT ON TABLE carbon_ledger.green_loan IS
 COMMENT ON COLUMN carbon_ledger.green_loan.rate IS 'annual interest rate, in percent';
 COMMENT ON COLUMN carbon_ledger.green_loan.attributed_reduction IS
 	'project annual reduction x principal / investment, to the gram (kept by the database)';
+COMMENT ON COLUMN carbon_ledger.green_loan.repaid IS
+	'principal repaid so far, kept by the database (updated by every repayment under the loan''s lock)';
 COMMENT ON COLUMN carbon_ledger.green_loan.refinance_amount IS
 	'carbon emission reduction facility: 60% of principal to the fen (kept by the database)';
 
 CREATE TABLE carbon_ledger.loan_repayment (
 	repayment_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	loan_no		pg_catalog.text NOT NULL REFERENCES carbon_ledger.green_loan,
-	amount		pg_catalog.numeric(20, 2) NOT NULL,
+	amount		pg_catalog.numeric NOT NULL,
 	repaid_on	pg_catalog.date NOT NULL,
 	booked_at	pg_catalog.timestamptz NOT NULL
 		DEFAULT pg_catalog.statement_timestamp()
@@ -211,7 +221,7 @@ COMMENT ON TABLE carbon_ledger.loan_repayment IS
 CREATE TABLE carbon_ledger.loan_book (
 	region_code pg_catalog.text NOT NULL,
 	as_of		pg_catalog.date NOT NULL,
-	total_loan_balance pg_catalog.numeric(20, 2) NOT NULL
+	total_loan_balance pg_catalog.numeric NOT NULL
 		CHECK (total_loan_balance OPERATOR(pg_catalog.>=) 0),
 	PRIMARY KEY (region_code, as_of)
 );

@@ -14,6 +14,16 @@
 -- come with their bookkeeping rows and balances, and booking them again
 -- would count them twice (docs/ledger.md, "Dump and restore").
 --
+-- The booking functions are SECURITY DEFINER (owned by the extension's
+-- owner): a role that books needs INSERT on activity or redemption only,
+-- and no role but the owner holds any privilege on the bookkeeping tables
+-- (request, credit_lot, credit_allocation, credit_expiry) or on
+-- account.balance.  While they run they set carbon_ledger_internal.booking
+-- (a function SET clause, undone when they return); guard triggers refuse
+-- writes to the bookkeeping tables and to balances made without it, which
+-- covers the owner's and superusers' own statements (docs/ledger.md,
+-- "Privileges").
+--
 -- The functions of the booking path also set enable_seqscan off: each of
 -- their queries reads one account's rows (or one lot's, or one
 -- redemption's) through an index, and PL/pgSQL keeps a plan for the whole
@@ -33,6 +43,27 @@ LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
 	SELECT NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
 		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool
+$$;
+
+-- booking(): whether the ledger's own booking code is running: its
+-- SECURITY DEFINER functions set carbon_ledger_internal.booking for their
+-- duration, and run as the extension's owner, who may create objects in
+-- the schema carbon_ledger.  Any role can set the variable, but a role
+-- without CREATE on the schema (every role but the owner and superusers,
+-- unless a DBA grants it) is never taken for the ledger, even if it was
+-- granted more privileges on the tables than docs/ledger.md lists.  In
+-- the triggers' WHEN clauses current_user is the role whose statement
+-- fired them.
+CREATE FUNCTION carbon_ledger.booking()
+RETURNS pg_catalog.bool
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	/* unset (NULL) in a session that has not booked yet: false, not NULL */
+	SELECT COALESCE(
+		pg_catalog.current_setting('carbon_ledger_internal.booking', true)
+		OPERATOR(pg_catalog.=) 'on', false)
+		AND pg_catalog.has_schema_privilege(
+			'carbon_ledger'::pg_catalog.regnamespace, 'CREATE')
 $$;
 
 -- refuse_account(account_no, operation, found, acc): raise the error for
@@ -104,7 +135,8 @@ BEGIN
 							 p_request),
 			HINT = 'Retry the transaction.';
 	END IF;
-	IF prev.operation = p_operation AND prev.content = p_content THEN
+	IF prev.operation = p_operation AND prev.account_no = p_account
+		AND prev.content = p_content THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD006',
 			MESSAGE = format('%s rejected: request "%s" was already processed',
 							 p_operation, p_request),
@@ -275,6 +307,7 @@ $$;
 CREATE FUNCTION carbon_ledger.account_guard()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -310,9 +343,12 @@ BEGIN
 		END IF;
 	ELSE
 		IF @extschema@.carbon_credit_thousandths(NEW.balance) <>
-			@extschema@.carbon_credit_thousandths(OLD.balance)
-			AND pg_catalog.pg_trigger_depth() < 2 THEN
-			/* balance writes come only from the ledger's own triggers */
+			@extschema@.carbon_credit_thousandths(OLD.balance) THEN
+			/*
+			 * balance writes come only from the booking functions, whose
+			 * UPDATE SET balance fires neither account_guard_update nor
+			 * (booking() being true) account_guard_balance
+			 */
 			RAISE EXCEPTION USING ERRCODE = 'LD014',
 				MESSAGE = format('balance of account "%s" is kept by the database',
 								 OLD.account_no),
@@ -372,9 +408,9 @@ CREATE TRIGGER expiry_book
 	BEFORE INSERT ON carbon_ledger.credit_expiry
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.expiry_book();
 
--- The ledger's own balance updates (from its triggers, SET balance only)
--- skip the guard; any UPDATE naming other columns, or issued from top
--- level, goes through it.
+-- The ledger's own balance updates (from its booking functions, SET
+-- balance only) skip the guard; any UPDATE naming other columns, or made
+-- outside the booking functions, goes through it.
 CREATE TRIGGER account_guard
 	BEFORE INSERT OR DELETE ON carbon_ledger.account
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
@@ -382,21 +418,31 @@ CREATE TRIGGER account_guard_update
 	BEFORE UPDATE OF account_no, holder_ref, programme_id, region_code,
 		opened_at, status, closed_at ON carbon_ledger.account
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
+-- The WHEN clause spells booking() out: a trigger's WHEN expression is
+-- prepared anew for every statement, and an SQL function in it would be
+-- parsed and inlined each time, a cost on every booking.
 CREATE TRIGGER account_guard_balance
 	BEFORE UPDATE OF balance ON carbon_ledger.account
-	FOR EACH ROW WHEN (pg_catalog.pg_trigger_depth() OPERATOR(pg_catalog.<) 1)
+	FOR EACH ROW WHEN (
+		pg_catalog.current_setting('carbon_ledger_internal.booking', true)
+			IS DISTINCT FROM 'on'
+		OR NOT pg_catalog.has_schema_privilege(
+			'carbon_ledger'::pg_catalog.regnamespace, 'CREATE'))
 	EXECUTE FUNCTION carbon_ledger.account_guard();
 
--- activity_book: books an activity: reduction positive and not in the
--- future, account active, request_id new; credits at the programme rate
--- for the part of the reduction within the daily cap of its kind (per
--- account and local day of the programme's time zone, in booking order),
--- truncated to a thousandth; a credit lot expiring after the programme's
--- credit lifetime; the balance raised.
+-- activity_book: books an activity: reduction positive, kind in normal
+-- form, not in the future, account active, request_id new; credits at the
+-- programme rate for the part of the reduction within the daily cap of its
+-- kind (per account and local day of the programme's time zone, in booking
+-- order), truncated to a thousandth; a credit lot expiring after the
+-- programme's credit lifetime (written off at once if that has passed
+-- already); the balance raised.
 CREATE FUNCTION carbon_ledger.activity_book()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET carbon_ledger_internal.booking = on
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -408,11 +454,14 @@ DECLARE
 	tz			pg_catalog.text;
 	grams		pg_catalog.int8;
 	cap			pg_catalog.int8;
-	used		pg_catalog.int8;
+	used		pg_catalog.numeric;
 	eligible	pg_catalog.int8;
 	earned		pg_catalog.int8;
 	uncapped	pg_catalog.int8;
+	n_earned	pg_catalog.numeric;
+	n_uncapped	pg_catalog.numeric;
 	day_start	pg_catalog.timestamp;
+	expires		pg_catalog.timestamptz;
 BEGIN
 	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
@@ -424,6 +473,17 @@ BEGIN
 			MESSAGE = format('activity rejected: reduction must be positive'),
 			DETAIL = format('Activity "%s" on account "%s" reports a reduction of %s.',
 							NEW.request_id, NEW.account_no, NEW.reduction);
+	END IF;
+	IF NEW.kind <> pg_catalog.lower(pg_catalog.btrim(NEW.kind))
+		OR NEW.kind = '' THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD031',
+			MESSAGE = format('activity rejected: kind "%s" is not in normal form',
+							 NEW.kind),
+			DETAIL = format('Activity "%s" on account "%s" has kind "%s"; kinds are lowercase, without surrounding spaces and not empty, so that the daily caps apply.',
+							NEW.request_id, NEW.account_no, NEW.kind),
+			HINT = CASE WHEN pg_catalog.btrim(NEW.kind) = '' THEN
+						'Give the activity a kind.'
+					ELSE format('Use "%s".', pg_catalog.lower(pg_catalog.btrim(NEW.kind))) END;
 	END IF;
 	IF NEW.occurred_at > pg_catalog.statement_timestamp() THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD012',
@@ -478,22 +538,38 @@ BEGIN
 	END IF;
 
 	/* credits per tonne x grams / 10^6 t, in thousandths, truncated */
-	uncapped := pg_catalog.trunc(rate * grams / 1000);
-	earned := pg_catalog.trunc(rate * eligible / 1000);
+	n_uncapped := pg_catalog.trunc(rate * grams / 1000);
+	n_earned := pg_catalog.trunc(rate * eligible / 1000);
+	IF n_uncapped > 9223372036854775807 OR n_earned > 9223372036854775807
+		- @extschema@.carbon_credit_thousandths(acc.balance) THEN
+		RAISE EXCEPTION USING ERRCODE = '22003',
+			MESSAGE = 'activity rejected: credits out of range',
+			DETAIL = format('Activity "%s" on account "%s": %s at %s credits per tonne earns %s credits (%s without the cap); the balance is %s; the most a balance or an activity can hold is 9223372036854775.807 credits.',
+							NEW.request_id, NEW.account_no, NEW.reduction,
+							rate, pg_catalog.trim_scale(n_earned / 1000),
+							pg_catalog.trim_scale(n_uncapped / 1000), acc.balance);
+	END IF;
+	uncapped := n_uncapped;
+	earned := n_earned;
 	NEW.credits := @extschema@.carbon_credit_from_thousandths(earned);
 	NEW.credits_uncapped := @extschema@.carbon_credit_from_thousandths(uncapped);
 	NEW.booked_at := pg_catalog.statement_timestamp();
 
 	IF earned > 0 THEN
+		expires := ((NEW.occurred_at AT TIME ZONE tz) + lifetime) AT TIME ZONE tz;
 		INSERT INTO carbon_ledger.credit_lot
 			(lot_id, account_no, credits, earned_at, expires_at)
 		VALUES (NEW.activity_id, NEW.account_no, NEW.credits, NEW.occurred_at,
-				((NEW.occurred_at AT TIME ZONE tz) + lifetime)
-				AT TIME ZONE tz);
+				expires);
 		UPDATE carbon_ledger.account a
 		SET balance = @extschema@.carbon_credit_from_thousandths(
 			@extschema@.carbon_credit_thousandths(a.balance) + earned)
 		WHERE a.account_no = NEW.account_no;
+		IF expires <= pg_catalog.statement_timestamp() THEN
+			/* reported after its credits expired: written off at once */
+			done := carbon_ledger.sweep_account(NEW.account_no,
+				pg_catalog.statement_timestamp()) >= 0;
+		END IF;
 	END IF;
 	RETURN NEW;
 END
@@ -505,16 +581,19 @@ CREATE TRIGGER activity_book
 
 -- redemption_book: books a redemption or a reversal.  Credits positive,
 -- not in the future, account active, request_id new.  A redemption first
--- writes off the account's lots expired by its time, then takes its credits
--- from the unexpired lots earned by then, the soonest to expire first,
--- recording each lot's share; more than that is LD005.  A reversal names
--- an earlier redemption of the same account with the same credits, not
--- reversed before, and gives back the same lots (any of them expired by
--- then are written off at once).
+-- writes off the account's lots expired by the time of booking (whatever
+-- redeemed_at says), then takes its credits from the lots earned by
+-- redeemed_at and not expired, the soonest to expire first, recording
+-- each lot's share; more than that is LD005.  A reversal names an earlier
+-- redemption of the same account with the same credits, not dated before
+-- it, not reversed before, and gives back the same lots (any of them
+-- expired by the time of booking are written off at once).
 CREATE FUNCTION carbon_ledger.redemption_book()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET carbon_ledger_internal.booking = on
 SET enable_seqscan = off
 AS $$
 DECLARE
@@ -591,6 +670,13 @@ BEGIN
 								NEW.request_id, NEW.credits, NEW.reverses,
 								NEW.account_no, orig.credits);
 		END IF;
+		IF NEW.redeemed_at < orig.redeemed_at THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD029',
+				MESSAGE = 'reversal rejected: it is dated before the redemption it reverses',
+				DETAIL = format('Reversal "%s" on account "%s" is dated %s; redemption %s was made at %s.',
+								NEW.request_id, NEW.account_no, NEW.redeemed_at,
+								NEW.reverses, orig.redeemed_at);
+		END IF;
 		IF EXISTS (SELECT 1 FROM carbon_ledger.redemption r
 				   WHERE r.reverses = NEW.reverses) THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD010',
@@ -605,19 +691,33 @@ BEGIN
 			   @extschema@.carbon_credit_from_thousandths(- @extschema@.carbon_credit_thousandths(a.credits))
 		FROM carbon_ledger.credit_allocation a
 		WHERE a.redemption_id = NEW.reverses;
+		IF want > 9223372036854775807 - balance THEN
+			RAISE EXCEPTION USING ERRCODE = '22003',
+				MESSAGE = 'reversal rejected: balance out of range',
+				DETAIL = format('Reversal "%s" gives back %s credits to account "%s", whose balance is %s.',
+								NEW.request_id, NEW.credits, NEW.account_no,
+								acc.balance);
+		END IF;
 		UPDATE carbon_ledger.account a
 		SET balance = @extschema@.carbon_credit_from_thousandths(
 			@extschema@.carbon_credit_thousandths(a.balance) + want)
 		WHERE a.account_no = NEW.account_no;
-		done := carbon_ledger.sweep_account(NEW.account_no, NEW.redeemed_at) >= 0;
+		/* lots expired by the time of booking get nothing back to spend */
+		done := carbon_ledger.sweep_account(NEW.account_no,
+			pg_catalog.statement_timestamp()) >= 0;
 		RETURN NEW;
 	END IF;
 
+	/*
+	 * Expiry is judged at the time of booking, not at redeemed_at: a
+	 * redemption dated before a lot expired but booked after cannot spend
+	 * it (docs/ledger.md, "Backdated bookings").
+	 */
 	IF EXISTS (SELECT 1 FROM carbon_ledger.credit_lot c
 			   WHERE c.account_no = NEW.account_no
-				 AND c.expires_at <= NEW.redeemed_at) THEN
+				 AND c.expires_at <= pg_catalog.statement_timestamp()) THEN
 		balance := balance - carbon_ledger.sweep_account(NEW.account_no,
-														 NEW.redeemed_at);
+			pg_catalog.statement_timestamp());
 	END IF;
 	available := 0;
 	FOR lot IN
@@ -633,7 +733,7 @@ BEGIN
 						   WHERE e.lot_id = l.lot_id), 0) AS remaining
 		FROM carbon_ledger.credit_lot l
 		WHERE l.account_no = NEW.account_no
-		  AND l.expires_at > NEW.redeemed_at
+		  AND l.expires_at > pg_catalog.statement_timestamp()
 		  AND l.earned_at <= NEW.redeemed_at
 		ORDER BY l.expires_at, l.lot_id
 	LOOP
@@ -654,7 +754,7 @@ BEGIN
 							NEW.request_id, NEW.account_no, NEW.credits,
 							@extschema@.carbon_credit_from_thousandths(available), NEW.redeemed_at,
 							@extschema@.carbon_credit_from_thousandths(balance)),
-			HINT = 'Expired credits cannot be redeemed.';
+			HINT = 'Expired credits cannot be redeemed: a credit that has expired by the time of booking is not available, whatever redeemed_at says.';
 	END IF;
 	UPDATE carbon_ledger.account a
 	SET balance = @extschema@.carbon_credit_from_thousandths(
@@ -676,7 +776,9 @@ CREATE FUNCTION carbon_ledger.expire_credits(
 RETURNS TABLE (account_no pg_catalog.text,
 			   written_off @extschema@.carbon_credit)
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET carbon_ledger_internal.booking = on
 AS $$
 DECLARE
 	acc_no		pg_catalog.text;
@@ -707,3 +809,6 @@ END
 $$;
 COMMENT ON FUNCTION carbon_ledger.expire_credits(pg_catalog.timestamptz) IS
 	'write off credits expired by the given time on every account; returns what was written off';
+-- It runs as the extension's owner: only roles it is granted to may sweep.
+REVOKE ALL ON FUNCTION carbon_ledger.expire_credits(pg_catalog.timestamptz)
+	FROM PUBLIC;

@@ -17,18 +17,56 @@ COMMENT ON FUNCTION carbon_ledger.carbon_reduction_fields() IS
 -- keeps: the attributed reduction (project annual reduction x principal /
 -- investment, rounded half away from zero to the gram) and, for a
 -- carbon-reduction loan, the facility's refinancing (60% of principal to
--- the fen, at 1.75% for one year).
+-- the fen, at 1.75% for one year).  Amounts finer than a fen are refused,
+-- never rounded.  On UPDATE every rule is checked again, against the
+-- repayments too (principal not below what was repaid, issue date not
+-- after the first repayment); repaid is kept by loan_repayment_check, which
+-- updates it under the loan's lock (so that, at REPEATABLE READ and
+-- SERIALIZABLE, a concurrent repayment or change of the loan fails with
+-- 40001 instead of both going through).
 CREATE FUNCTION carbon_ledger.green_loan_check()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	repaid		pg_catalog.numeric;
+	first_repayment pg_catalog.date;
+	same		carbon_ledger.green_loan;
 BEGIN
 	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
 	END IF;
+	IF TG_OP = 'UPDATE' AND carbon_ledger.booking() THEN
+		/*
+		 * loan_repayment_check raising repaid, under the loan's lock, and
+		 * nothing else: any role can set the flag, so an update that
+		 * changes another column goes through every check below.
+		 */
+		same := NEW;
+		same.repaid := OLD.repaid;
+		IF same IS NOT DISTINCT FROM OLD THEN
+			RETURN NEW;
+		END IF;
+	END IF;
+
+	IF NEW.principal <> pg_catalog.round(NEW.principal, 2)
+		OR NEW.project_investment <> pg_catalog.round(NEW.project_investment, 2) THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD033',
+			MESSAGE = 'loan rejected: amounts must be whole fen',
+			DETAIL = format('Loan "%s" has a principal of %s yuan and a project investment of %s yuan; amounts are not rounded.',
+							NEW.loan_no, NEW.principal, NEW.project_investment),
+			HINT = 'Give yuan amounts with at most two decimals.';
+	END IF;
+	IF pg_catalog.abs(NEW.principal) >= 1e18
+		OR pg_catalog.abs(NEW.project_investment) >= 1e18 THEN
+		RAISE EXCEPTION USING ERRCODE = '22003',
+			MESSAGE = 'loan amount out of range',
+			DETAIL = format('Loan "%s" has a principal of %s yuan and a project investment of %s yuan; amounts must be below 10^18 yuan.',
+							NEW.loan_no, NEW.principal, NEW.project_investment);
+	END IF;
+	NEW.principal := pg_catalog.round(NEW.principal, 2);
+	NEW.project_investment := pg_catalog.round(NEW.project_investment, 2);
 
 	IF NOT @extschema@.uscc_is_valid(NEW.borrower_uscc)
 		AND NOT EXISTS (SELECT 1 FROM carbon_ledger.uscc_exception x
@@ -107,14 +145,26 @@ BEGIN
 				MESSAGE = format('loan_no of loan "%s" cannot change', OLD.loan_no),
 				DETAIL = 'Repayments refer to the loan by its number.';
 		END IF;
-		SELECT coalesce(sum(r.amount), 0) INTO repaid
-		FROM carbon_ledger.loan_repayment r WHERE r.loan_no = OLD.loan_no;
-		IF NEW.principal < repaid THEN
+		/* repaid is the loan's own column: only repayments change it */
+		IF NOT carbon_ledger.booking() THEN
+			NEW.repaid := OLD.repaid;
+		END IF;
+		IF NEW.principal < OLD.repaid THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD022',
 				MESSAGE = 'loan rejected: principal below what was already repaid',
 				DETAIL = format('Loan "%s" has %s yuan repaid; the principal cannot become %s.',
-								NEW.loan_no, repaid, NEW.principal);
+								NEW.loan_no, OLD.repaid, NEW.principal);
 		END IF;
+		SELECT min(r.repaid_on) INTO first_repayment
+		FROM carbon_ledger.loan_repayment r WHERE r.loan_no = OLD.loan_no;
+		IF NEW.issue_date > first_repayment THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD024',
+				MESSAGE = 'loan rejected: issue date after a repayment',
+				DETAIL = format('Loan "%s" has a repayment on %s; the issue date cannot become %s.',
+								NEW.loan_no, first_repayment, NEW.issue_date);
+		END IF;
+	ELSE
+		NEW.repaid := 0.00;
 	END IF;
 	NEW.booked_at := CASE WHEN TG_OP = 'UPDATE' THEN OLD.booked_at
 					 ELSE pg_catalog.statement_timestamp() END;
@@ -127,15 +177,21 @@ CREATE TRIGGER green_loan_check
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.green_loan_check();
 
 -- loan_repayment_check: locks the loan, then checks the repayment is
--- positive, not before the issue date and within the outstanding balance.
+-- positive and in whole fen, not in the future, not before the issue date
+-- and within the outstanding balance, and raises the loan's repaid.  The
+-- update of the loan row is what makes two concurrent repayments (or a
+-- repayment and a change of the loan) conflict at REPEATABLE READ and
+-- SERIALIZABLE (40001); at READ COMMITTED the second waits for the lock
+-- and sees the first.
 CREATE FUNCTION carbon_ledger.loan_repayment_check()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET carbon_ledger_internal.booking = on
 AS $$
 DECLARE
 	loan		carbon_ledger.green_loan;
-	repaid		pg_catalog.numeric;
 BEGIN
 	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
@@ -146,6 +202,20 @@ BEGIN
 			MESSAGE = 'repayment rejected: amount must be positive',
 			DETAIL = format('Repayment of loan "%s" is %s yuan.',
 							NEW.loan_no, NEW.amount);
+	END IF;
+	IF NEW.amount <> pg_catalog.round(NEW.amount, 2) THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD033',
+			MESSAGE = 'repayment rejected: amounts must be whole fen',
+			DETAIL = format('Repayment of loan "%s" is %s yuan; amounts are not rounded.',
+							NEW.loan_no, NEW.amount),
+			HINT = 'Give yuan amounts with at most two decimals.';
+	END IF;
+	NEW.amount := pg_catalog.round(NEW.amount, 2);
+	IF NEW.repaid_on > CURRENT_DATE THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD032',
+			MESSAGE = 'repayment rejected: it lies in the future',
+			DETAIL = format('Repayment of loan "%s" is dated %s, after the current date %s.',
+							NEW.loan_no, NEW.repaid_on, CURRENT_DATE);
 	END IF;
 	SELECT * INTO loan FROM carbon_ledger.green_loan g
 	WHERE g.loan_no = NEW.loan_no FOR UPDATE;
@@ -162,15 +232,15 @@ BEGIN
 			DETAIL = format('Repayment of loan "%s" on %s; the loan was issued on %s.',
 							NEW.loan_no, NEW.repaid_on, loan.issue_date);
 	END IF;
-	SELECT coalesce(sum(r.amount), 0) INTO repaid
-	FROM carbon_ledger.loan_repayment r WHERE r.loan_no = NEW.loan_no;
-	IF NEW.amount > loan.principal - repaid THEN
+	IF NEW.amount > loan.principal - loan.repaid THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD022',
 			MESSAGE = 'repayment rejected: it exceeds the outstanding balance',
 			DETAIL = format('Repayment of %s yuan on loan "%s": principal %s, repaid %s, outstanding %s.',
-							NEW.amount, NEW.loan_no, loan.principal, repaid,
-							loan.principal - repaid);
+							NEW.amount, NEW.loan_no, loan.principal, loan.repaid,
+							loan.principal - loan.repaid);
 	END IF;
+	UPDATE carbon_ledger.green_loan g SET repaid = g.repaid + NEW.amount
+	WHERE g.loan_no = NEW.loan_no;
 	NEW.booked_at := pg_catalog.statement_timestamp();
 	RETURN NEW;
 END
@@ -179,6 +249,36 @@ $$;
 CREATE TRIGGER loan_repayment_check
 	BEFORE INSERT ON carbon_ledger.loan_repayment
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.loan_repayment_check();
+
+-- loan_book_check: a loan book figure is in whole fen (LD033), never
+-- rounded, and below 10^18 yuan; it is kept with two decimals.
+CREATE FUNCTION carbon_ledger.loan_book_check()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.total_loan_balance <> pg_catalog.round(NEW.total_loan_balance, 2) THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD033',
+			MESSAGE = 'loan book figure rejected: amounts must be whole fen',
+			DETAIL = format('The total loan balance of region "%s" on %s is %s yuan; amounts are not rounded.',
+							NEW.region_code, NEW.as_of, NEW.total_loan_balance),
+			HINT = 'Give yuan amounts with at most two decimals.';
+	END IF;
+	IF NEW.total_loan_balance >= 1e18 THEN
+		RAISE EXCEPTION USING ERRCODE = '22003',
+			MESSAGE = 'loan book figure out of range',
+			DETAIL = format('The total loan balance of region "%s" on %s is %s yuan; amounts must be below 10^18 yuan.',
+							NEW.region_code, NEW.as_of, NEW.total_loan_balance);
+	END IF;
+	NEW.total_loan_balance := pg_catalog.round(NEW.total_loan_balance, 2);
+	RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER loan_book_check
+	BEFORE INSERT OR UPDATE ON carbon_ledger.loan_book
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.loan_book_check();
 
 -- append_only: rejects UPDATE, DELETE and TRUNCATE of a ledger table.
 CREATE FUNCTION carbon_ledger.append_only()
@@ -197,10 +297,45 @@ BEGIN
 END
 $$;
 
+-- bookkeeping_guard: refuses a row written to a bookkeeping table
+-- (request, credit_lot, credit_allocation, credit_expiry) other than by the
+-- ledger's booking functions.  No role but the owner has privileges on
+-- those tables; this catches the owner's and superusers' own statements.
+-- Rows restored from a dump are taken as they come.
+CREATE FUNCTION carbon_ledger.bookkeeping_guard()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF carbon_ledger.restoring() THEN
+		RETURN NEW;
+	END IF;
+	RAISE EXCEPTION USING ERRCODE = 'LD030',
+		MESSAGE = format('INSERT into %s.%s rejected: only the ledger''s bookings write it',
+						 TG_TABLE_SCHEMA, TG_TABLE_NAME),
+		DETAIL = format('The row is %s.', pg_catalog.row_to_json(NEW)),
+		HINT = 'Insert into carbon_ledger.activity or carbon_ledger.redemption, or call carbon_ledger.expire_credits().';
+END
+$$;
+
 DO $$
 DECLARE
 	t			pg_catalog.text;
 BEGIN
+	FOREACH t IN ARRAY ARRAY['request', 'credit_lot', 'credit_allocation',
+							 'credit_expiry']
+	LOOP
+		/* booking() spelled out: see account_guard_balance (part 31) */
+		EXECUTE pg_catalog.format(
+			'CREATE TRIGGER bookkeeping_guard BEFORE INSERT ON carbon_ledger.%I '
+			'FOR EACH ROW WHEN ('
+			'pg_catalog.current_setting(''carbon_ledger_internal.booking'', true) '
+			'IS DISTINCT FROM ''on'' '
+			'OR NOT pg_catalog.has_schema_privilege('
+			'''carbon_ledger''::pg_catalog.regnamespace, ''CREATE'')) '
+			'EXECUTE FUNCTION carbon_ledger.bookkeeping_guard()', t);
+	END LOOP;
 	FOREACH t IN ARRAY ARRAY['activity', 'redemption', 'loan_repayment',
 							 'request', 'credit_lot', 'credit_allocation',
 							 'credit_expiry']

@@ -1,6 +1,28 @@
 -- carbon_ledger install script, part 33: regional totals and the balance
 -- check.
 
+-- total_int8(value, what, whose): a total (grams or thousandths, summed as
+-- numeric) as bigint for the types' from-functions; a total beyond bigint
+-- raises 22003 naming the total, whose it is and the number, instead of a
+-- bare "bigint out of range".
+CREATE FUNCTION carbon_ledger.total_int8(p_value pg_catalog.numeric,
+										 p_what pg_catalog.text,
+										 p_whose pg_catalog.text)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF p_value > 9223372036854775807 OR p_value < -9223372036854775808 THEN
+		RAISE EXCEPTION USING ERRCODE = '22003',
+			MESSAGE = format('%s out of range', p_what),
+			DETAIL = format('The %s of %s is %s, beyond what the type can hold (-9223372036854775808 to 9223372036854775807).',
+							p_what, p_whose, p_value);
+	END IF;
+	RETURN p_value;
+END
+$$;
+
 -- loan_balance(loan_no, on_date): outstanding principal of a green loan at
 -- the end of a day: 0 before issue, principal less repayments up to then.
 CREATE FUNCTION carbon_ledger.loan_balance(p_loan pg_catalog.text,
@@ -157,15 +179,19 @@ SELECT r.pref,
 			ORDER BY g.first_year DESC LIMIT 1) END,
 	   r.accounts::pg_catalog.int8, r.new_accounts::pg_catalog.int8,
 	   r.activities::pg_catalog.int8,
-	   @extschema@.tco2e_from_grams(r.grams::pg_catalog.int8),
-	   @extschema@.carbon_credit_from_thousandths(r.earned::pg_catalog.int8),
-	   @extschema@.carbon_credit_from_thousandths(r.redeemed::pg_catalog.int8),
+	   @extschema@.tco2e_from_grams(carbon_ledger.total_int8(r.grams,
+		   'reduction in grams', coalesce('region ' || r.pref, 'all regions'))),
+	   @extschema@.carbon_credit_from_thousandths(carbon_ledger.total_int8(r.earned,
+		   'credits earned in thousandths', coalesce('region ' || r.pref, 'all regions'))),
+	   @extschema@.carbon_credit_from_thousandths(carbon_ledger.total_int8(r.redeemed,
+		   'credits redeemed in thousandths', coalesce('region ' || r.pref, 'all regions'))),
 	   r.bal, r.bal_before,
 	   CASE WHEN r.bal_before > 0 THEN (r.bal - r.bal_before) / r.bal_before END,
 	   r.total,
 	   CASE WHEN r.total > 0 THEN r.bal / r.total END,
 	   r.cr_bal,
-	   @extschema@.tco2e_from_grams(r.cr_grams::pg_catalog.int8)
+	   @extschema@.tco2e_from_grams(carbon_ledger.total_int8(r.cr_grams,
+		   'attributed reduction in grams', coalesce('region ' || r.pref, 'all regions')))
 FROM rollup r
 ORDER BY r.is_total, r.pref;
 END
@@ -199,7 +225,9 @@ AS $$
 		SELECT m.account_no, sum(m.th) AS th FROM moves m GROUP BY m.account_no
 	)
 	SELECT a.account_no, a.balance,
-		   @extschema@.carbon_credit_from_thousandths(coalesce(s.th, 0)::pg_catalog.int8)
+		   @extschema@.carbon_credit_from_thousandths(carbon_ledger.total_int8(
+			   coalesce(s.th, 0), 'recomputed balance in thousandths',
+			   'account "' || a.account_no || '"'))
 	FROM carbon_ledger.account a LEFT JOIN sums s USING (account_no)
 	WHERE @extschema@.carbon_credit_thousandths(a.balance)
 		  <> coalesce(s.th, 0)

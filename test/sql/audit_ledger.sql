@@ -22,7 +22,7 @@ SELECT max(id) AS before_id FROM carbon_ledger.audit_log \gset
 
 INSERT INTO carbon_ledger.programme
 	(programme_id, name, credits_per_tonne, credit_lifetime, time_zone)
-VALUES ('AUD', 'audit wiring test', 1000, '1 year', 'Asia/Shanghai');
+VALUES ('AUD', 'audit wiring test', 1000, '100 years', 'Asia/Shanghai');
 INSERT INTO carbon_ledger.account
 	(account_no, holder_ref, programme_id, region_code, opened_at)
 VALUES ('AUD-1', 'h1', 'AUD', '540102', '2024-01-01');

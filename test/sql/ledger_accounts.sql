@@ -25,7 +25,7 @@ $$;
 
 INSERT INTO carbon_ledger.programme
 	(programme_id, name, credits_per_tonne, credit_lifetime, time_zone)
-VALUES ('ACC', 'accounts test', 1000, '2 years', 'Asia/Shanghai');
+VALUES ('ACC', 'accounts test', 1000, '10 years', 'Asia/Shanghai');
 INSERT INTO carbon_ledger.programme_activity_cap VALUES ('ACC', 'bus', '5 kg');
 -- a programme's time zone must be one the server knows
 SELECT state, message FROM pg_temp.try($$INSERT INTO carbon_ledger.programme
@@ -66,7 +66,7 @@ SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
 -- at 333.3 credits per tonne, 1 kg earns 0.3333 credits, truncated to
 -- 0.333 (never more than earned)
 INSERT INTO carbon_ledger.programme (programme_id, name, credits_per_tonne, credit_lifetime)
-VALUES ('ACC-R', 'rounding test', 333.3, '1 year');
+VALUES ('ACC-R', 'rounding test', 333.3, '10 years');
 INSERT INTO carbon_ledger.account (account_no, holder_ref, programme_id, region_code, opened_at)
 VALUES ('ACC-4', 'h4', 'ACC-R', '540102', '2024-01-01');
 INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
@@ -89,7 +89,7 @@ SELECT request_id, account_no, kind, reduction, credits, credits_uncapped
 FROM carbon_ledger.activity WHERE request_id LIKE 'acc-%' ORDER BY activity_id;
 SELECT account_no, balance FROM carbon_ledger.account
 WHERE account_no LIKE 'ACC-%' ORDER BY 1;
--- each activity that earned credits is a lot expiring two years later
+-- each activity that earned credits is a lot expiring ten years later
 SELECT a.request_id, l.credits, l.expires_at
 FROM carbon_ledger.credit_lot l JOIN carbon_ledger.activity a
 	ON a.activity_id = l.lot_id

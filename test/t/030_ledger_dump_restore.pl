@@ -18,17 +18,19 @@ $node->safe_psql('bank', q{
 SET client_min_messages = warning;
 CREATE EXTENSION carbon_ledger;
 INSERT INTO carbon_ledger.programme (programme_id, name, credits_per_tonne, credit_lifetime)
-VALUES ('P', 'dump test', 1000, '1 year');
+VALUES ('P', 'dump test', 1000, '100 years'), ('Q', 'short-lived credits', 1000, '1 day');
 INSERT INTO carbon_ledger.programme_activity_cap VALUES ('P', 'bus', '5 kg');
 INSERT INTO carbon_ledger.region (code, first_year, name, level, parent)
 VALUES ('540199', 2025, 'test district', 'county', '540100');
 INSERT INTO carbon_ledger.uscc_exception (uscc, reason)
 VALUES ('91350100M000100Y44', 'pilot code');
 INSERT INTO carbon_ledger.account (account_no, holder_ref, programme_id, region_code, opened_at)
-VALUES ('A1', 'h1', 'P', '540102', '2024-01-01'), ('A2', 'h2', 'P', '540199', '2025-01-01');
+VALUES ('A1', 'h1', 'P', '540102', '2024-01-01'), ('A2', 'h2', 'P', '540199', '2025-01-01'),
+       ('A3', 'h3', 'Q', '540102', '2024-01-01');
 INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
 VALUES ('A1', 'walk', '10 kg', '2024-01-02', 'a1'), ('A1', 'bus', '9 kg', '2024-06-01', 'a2'),
-       ('A2', 'walk', '3 kg', now() - interval '1 day', 'a3');
+       ('A2', 'walk', '3 kg', now() - interval '1 day', 'a3'),
+       ('A3', 'walk', '10 kg', now() - interval '2 days', 'a4');
 INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id, redeemed_at)
 VALUES ('A1', 6, 'tea', 'r1', '2024-07-01');
 INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id, redeemed_at, reverses)
@@ -55,14 +57,14 @@ SELECT string_agg(t, E'\n' ORDER BY t) FROM (
   UNION ALL SELECT 'lots ' || string_agg(format('%s %s %s', lot_id, credits, expires_at), ',' ORDER BY lot_id) FROM carbon_ledger.credit_lot
   UNION ALL SELECT 'allocations ' || string_agg(format('%s %s %s', redemption_id, lot_id, credits), ',' ORDER BY redemption_id, lot_id) FROM carbon_ledger.credit_allocation
   UNION ALL SELECT 'expiries ' || string_agg(format('%s %s', lot_id, credits), ',' ORDER BY lot_id, credits) FROM carbon_ledger.credit_expiry
-  UNION ALL SELECT 'loans ' || string_agg(format('%s %s %s %s', loan_no, principal, attributed_reduction, refinance_amount), ',') FROM carbon_ledger.green_loan
+  UNION ALL SELECT 'loans ' || string_agg(format('%s %s %s %s %s', loan_no, principal, attributed_reduction, refinance_amount, repaid), ',') FROM carbon_ledger.green_loan
   UNION ALL SELECT 'repayments ' || string_agg(format('%s %s', loan_no, amount), ',') FROM carbon_ledger.loan_repayment
   UNION ALL SELECT 'book ' || count(*) FROM carbon_ledger.loan_book
   UNION ALL SELECT 'regions ' || count(*) FROM carbon_ledger.region
   UNION ALL SELECT 'exceptions ' || count(*) FROM carbon_ledger.uscc_exception
 ) s(t)};
 my $before = $node->safe_psql('bank', $snapshot_sql);
-like($before, qr/expiries 1 10/, 'the original has an expired lot written off');
+like($before, qr/expiries 4 10/, 'the original has an expired lot written off');
 
 my $dump = $node->basedir . '/bank.dump';
 $node->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $node->connstr('bank') ],
