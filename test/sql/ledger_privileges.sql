@@ -186,7 +186,12 @@ WHERE p.pronamespace = 'carbon_ledger'::regnamespace
   AND p.proname IN ('activity_book', 'redemption_book', 'expire_credits',
 					'loan_repayment_check', 'green_loan_check', 'account_guard')
 ORDER BY 1;
-SELECT c.relname, c.relacl
+-- nobody but the owner may write the bookkeeping tables (the extension's
+-- roles may read them)
+SELECT c.relname,
+	   (SELECT count(*) FROM pg_catalog.aclexplode(c.relacl) a
+		 WHERE a.grantee <> c.relowner AND a.privilege_type <> 'SELECT')
+		 AS write_grants
 FROM pg_class c
 WHERE c.relnamespace = 'carbon_ledger'::regnamespace
   AND c.relname IN ('request', 'credit_lot', 'credit_allocation', 'credit_expiry')
