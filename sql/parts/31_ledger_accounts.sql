@@ -207,10 +207,11 @@ BEGIN
 END
 $$;
 
--- lot_remaining(lot_id): credits left in a lot, in thousandths: earned,
--- less taken by redemptions (plus given back by reversals), less written
--- off.
-CREATE FUNCTION carbon_ledger.lot_remaining(p_lot pg_catalog.int8)
+-- lot_remaining(account_no, lot_id): credits left in a lot, in
+-- thousandths: earned, less taken by redemptions (plus given back by
+-- reversals), less written off.
+CREATE FUNCTION carbon_ledger.lot_remaining(p_account pg_catalog.text,
+											p_lot pg_catalog.int8)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -220,11 +221,14 @@ BEGIN
 	RETURN (SELECT @extschema@.carbon_credit_thousandths(l.credits)
 		   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
 					   FROM carbon_ledger.credit_allocation a
-					   WHERE a.lot_id = l.lot_id), 0)
+					   WHERE a.account_no = p_account
+						 AND a.lot_id = l.lot_id), 0)
 		   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
 					   FROM carbon_ledger.credit_expiry e
-					   WHERE e.lot_id = l.lot_id), 0)
-	FROM carbon_ledger.credit_lot l WHERE l.lot_id = p_lot);
+					   WHERE e.account_no = p_account
+						 AND e.lot_id = l.lot_id), 0)
+	FROM carbon_ledger.credit_lot l
+	WHERE l.account_no = p_account AND l.lot_id = p_lot);
 END
 $$;
 
@@ -279,9 +283,9 @@ BEGIN
 	PERFORM 1 FROM carbon_ledger.account a
 	WHERE a.account_no = NEW.account_no FOR UPDATE;
 	SELECT * INTO lot FROM carbon_ledger.credit_lot l
-	WHERE l.lot_id = NEW.lot_id;
-	left_over := carbon_ledger.lot_remaining(NEW.lot_id);
-	IF NOT FOUND OR lot.account_no <> NEW.account_no
+	WHERE l.account_no = NEW.account_no AND l.lot_id = NEW.lot_id;
+	left_over := carbon_ledger.lot_remaining(NEW.account_no, NEW.lot_id);
+	IF lot.lot_id IS NULL
 		OR lot.expires_at > pg_catalog.statement_timestamp()
 		OR left_over <= 0
 		OR left_over <> @extschema@.carbon_credit_thousandths(NEW.credits) THEN
@@ -646,22 +650,22 @@ BEGIN
 	balance := @extschema@.carbon_credit_thousandths(acc.balance);
 
 	IF NEW.reverses IS NOT NULL THEN
+		/*
+		 * Looked up within the account only: a redemption of another
+		 * account (which may live on another shard) is simply not found.
+		 */
 		SELECT * INTO orig FROM carbon_ledger.redemption r
-		WHERE r.redemption_id = NEW.reverses;
-		IF NOT FOUND OR orig.account_no <> NEW.account_no
-			OR orig.reverses IS NOT NULL THEN
+		WHERE r.account_no = NEW.account_no
+		  AND r.redemption_id = NEW.reverses;
+		IF NOT FOUND OR orig.reverses IS NOT NULL THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD008',
 				MESSAGE = 'reversal rejected: it must name an earlier redemption of the same account',
 				DETAIL = CASE WHEN orig.redemption_id IS NULL THEN
-						format('Reversal "%s" on account "%s" names redemption %s, which does not exist.',
-							   NEW.request_id, NEW.account_no, NEW.reverses)
-					WHEN orig.reverses IS NOT NULL THEN
-						format('Reversal "%s" names %s, itself a reversal of %s.',
-							   NEW.request_id, NEW.reverses, orig.reverses)
+						format('Reversal "%s" names redemption %s, which account "%s" does not have.',
+							   NEW.request_id, NEW.reverses, NEW.account_no)
 					ELSE
-						format('Reversal "%s" on account "%s" names redemption %s of account "%s".',
-							   NEW.request_id, NEW.account_no, NEW.reverses,
-							   orig.account_no) END;
+						format('Reversal "%s" names %s, itself a reversal of %s.',
+							   NEW.request_id, NEW.reverses, orig.reverses) END;
 		END IF;
 		IF @extschema@.carbon_credit_thousandths(orig.credits) <> want THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD009',
@@ -678,7 +682,8 @@ BEGIN
 								NEW.reverses, orig.redeemed_at);
 		END IF;
 		IF EXISTS (SELECT 1 FROM carbon_ledger.redemption r
-				   WHERE r.reverses = NEW.reverses) THEN
+				   WHERE r.account_no = NEW.account_no
+					 AND r.reverses = NEW.reverses) THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD010',
 				MESSAGE = 'reversal rejected: the redemption was already reversed',
 				DETAIL = format('Redemption %s on account "%s" (%s credits) has already been reversed.',
@@ -690,7 +695,8 @@ BEGIN
 		SELECT NEW.redemption_id, a.lot_id, a.account_no,
 			   @extschema@.carbon_credit_from_thousandths(- @extschema@.carbon_credit_thousandths(a.credits))
 		FROM carbon_ledger.credit_allocation a
-		WHERE a.redemption_id = NEW.reverses;
+		WHERE a.account_no = NEW.account_no
+		  AND a.redemption_id = NEW.reverses;
 		IF want > 9223372036854775807 - balance THEN
 			RAISE EXCEPTION USING ERRCODE = '22003',
 				MESSAGE = 'reversal rejected: balance out of range',
@@ -730,7 +736,8 @@ BEGIN
 							 AND a.lot_id = l.lot_id), 0)
 			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
 						   FROM carbon_ledger.credit_expiry e
-						   WHERE e.lot_id = l.lot_id), 0) AS remaining
+						   WHERE e.account_no = NEW.account_no
+							 AND e.lot_id = l.lot_id), 0) AS remaining
 		FROM carbon_ledger.credit_lot l
 		WHERE l.account_no = NEW.account_no
 		  AND l.expires_at > pg_catalog.statement_timestamp()
