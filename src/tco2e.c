@@ -43,8 +43,8 @@ tco2e_in_unit(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unit \"%s\" is not recognised", ustr),
 				 errdetail("Units are case-sensitive."),
-				 errhint("Did you mean \"%s\"?  Accepted units are %s.",
-						 err.match->name, fp_tco2e_kind.unit_list)));
+				 errhint("Did you mean \"%s%s\"?  Accepted units are %s.",
+						 err.match->name, err.suffix, fp_tco2e_kind.unit_list)));
 	else if (status == FP_AMBIGUOUS_UNIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
