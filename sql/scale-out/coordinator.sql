@@ -1,10 +1,11 @@
 -- carbon_ledger scale-out: the objects of the coordinator.
 --
--- Run once in the coordinator's database, after
--- CREATE EXTENSION postgres_fdw and CREATE EXTENSION carbon_ledger (the same
--- version, in the same schema, as on the shards):
+-- Run once in the coordinator's database (named "ledger" in
+-- docs/scale-out.md, like the shards'), after CREATE EXTENSION postgres_fdw
+-- and CREATE EXTENSION carbon_ledger (the same version, in the same schema,
+-- as on the shards):
 --
---     psql -d national -f sql/scale-out/coordinator.sql
+--     psql -d ledger -f sql/scale-out/coordinator.sql
 --
 -- then, for each shard, CREATE SERVER ... OPTIONS (..., extensions
 -- 'carbon_ledger'), CREATE USER MAPPING, and
@@ -44,7 +45,7 @@ INSERT INTO national.ledger_table VALUES
 	 '{redemption_id,booked_at}'),
 	('green_loan', 'carbon_ledger', 'green_loan', false,
 	 '{attributed_reduction,refinance_amount,refinance_rate,'
-	 'refinance_maturity,booked_at}'),
+	 'refinance_maturity,repaid,booked_at}'),
 	('loan_repayment', 'scale_out', 'loan_repayment', true,
 	 '{repayment_id,booked_at}'),
 	('loan_book', 'carbon_ledger', 'loan_book', false, '{}');
@@ -57,7 +58,8 @@ INSERT INTO national.ledger_table VALUES
 -- the client left out: the scale_out views drop NULLs so that the shard's
 -- defaults apply (evaluated by the shard, on its clock), while for a table
 -- reached directly the default is copied here. No constraint is copied:
--- the shard enforces them.
+-- the shard enforces them. Each table gets the trigger keep_region
+-- (below), which its foreign partitions inherit.
 CREATE FUNCTION national.create_tables()
 RETURNS void
 LANGUAGE plpgsql
@@ -110,6 +112,12 @@ BEGIN
 		EXECUTE format('CREATE TABLE national.%I (%s) '
 					   'PARTITION BY RANGE (region_code)',
 					   t.table_name, columns);
+		EXECUTE format('CREATE TRIGGER keep_region '
+					   'AFTER UPDATE OF region_code ON national.%I '
+					   'FOR EACH ROW WHEN (OLD.region_code IS DISTINCT FROM '
+					   'NEW.region_code) '
+					   'EXECUTE FUNCTION national.keep_region()',
+					   t.table_name);
 	END LOOP;
 END
 $$;
@@ -207,6 +215,61 @@ END
 $$;
 COMMENT ON FUNCTION national.check_placement() IS
 	'rows of each foreign partition that lie outside its region bounds (should all be 0)';
+
+-- keep_region(): AFTER UPDATE row trigger of every national table, cloned
+-- onto each foreign partition. PostgreSQL checks a partition's bounds
+-- only for local partitions: postgres_fdw sends an UPDATE of region_code
+-- to the shard as it is, and the row would stay on its shard with a
+-- region of another shard's range (counted under the wrong shard, missed
+-- by queries pruned to its region). The trigger refuses a new region_code
+-- outside the bounds of the partition that holds the row; raised after
+-- the shard's own UPDATE, the error rolls back the remote transaction with
+-- the local one. A change of region within the shard's range goes through.
+-- An AFTER trigger, not a BEFORE one: with a BEFORE UPDATE row trigger,
+-- postgres_fdw sends every column, those the shard keeps included.
+CREATE FUNCTION national.keep_region()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	inside		boolean;
+	bounds		text;
+	server		name;
+	parent		name;
+BEGIN
+	EXECUTE format('SELECT %s FROM (SELECT ($1).*) AS r',
+				   pg_get_partition_constraintdef(TG_RELID))
+		INTO inside
+		USING NEW;
+	IF inside IS NOT TRUE THEN
+		SELECT pg_get_expr(c.relpartbound, c.oid), s.srvname
+			INTO bounds, server
+			FROM pg_class c
+			JOIN pg_foreign_table f ON f.ftrelid = c.oid
+			JOIN pg_foreign_server s ON s.oid = f.ftserver
+			WHERE c.oid = TG_RELID;
+		SELECT p.relname INTO parent
+			FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+			WHERE i.inhrelid = TG_RELID;
+		RAISE EXCEPTION 'cannot move a row of national.% to another shard',
+			parent
+			USING ERRCODE = 'check_violation',
+			DETAIL = format('The row of region_code "%s" is stored on server "%s", '
+							'whose partition %s is %s; region_code "%s" is not in it.',
+							OLD.region_code, server, TG_RELID::regclass,
+							bounds, NEW.region_code),
+			HINT = CASE parent
+				WHEN 'account' THEN 'Rows do not move between shards: close the account and open a new one in the new region.'
+				WHEN 'green_loan' THEN 'Rows do not move between shards: book the loan anew under the new region (a new loan_no) and settle the old one.'
+				ELSE 'Rows do not move between shards: insert the row anew with the new region.'
+			END;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION national.keep_region() IS
+	'trigger of the national tables: refuses an UPDATE of region_code that leaves the bounds of the row''s partition';
 
 SELECT national.create_tables();
 
@@ -399,3 +462,31 @@ END
 $$;
 COMMENT ON FUNCTION national.regional_summary(date, date, text) IS
 	'carbon_ledger.regional_summary() over all shards, aggregated on the shards per region';
+
+-- Privileges of the extension's roles on the coordinator: the national
+-- tables, as their carbon_ledger counterparts on a single server (the
+-- columns the shards keep are generated columns here, which nobody can
+-- write). The coordinator's own carbon_ledger tables stay empty: the roles
+-- lose every write on them, so that a client that forgets "national." is
+-- refused instead of booking on the coordinator. Reading them stays
+-- (regional_summary() reads carbon_ledger.region). Granting a role to a
+-- login role is not enough: each login role that uses the national tables
+-- needs a user mapping on every shard's server (docs/scale-out.md,
+-- "Roles and privileges").
+GRANT USAGE ON SCHEMA national TO carbon_ledger_reader, carbon_ledger_booker,
+	carbon_ledger_manager, carbon_ledger_auditor;
+GRANT SELECT ON national.account, national.activity, national.redemption,
+	national.green_loan, national.loan_repayment, national.loan_book
+	TO carbon_ledger_reader, carbon_ledger_manager, carbon_ledger_auditor;
+GRANT SELECT, INSERT ON national.activity, national.redemption
+	TO carbon_ledger_booker;
+GRANT SELECT ON national.account TO carbon_ledger_booker;
+GRANT INSERT, UPDATE ON national.account, national.green_loan
+	TO carbon_ledger_manager;
+GRANT INSERT ON national.loan_repayment, national.loan_book
+	TO carbon_ledger_manager;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA carbon_ledger
+	FROM carbon_ledger_reader, carbon_ledger_booker, carbon_ledger_manager,
+	carbon_ledger_auditor;
+REVOKE ALL ON FUNCTION national.create_tables(),
+	national.attach_shard(name, text, text) FROM PUBLIC;

@@ -104,3 +104,22 @@ COMMENT ON FUNCTION scale_out.expose(name, name, name) IS
 SELECT scale_out.expose('activity', 'account_no', 'account');
 SELECT scale_out.expose('redemption', 'account_no', 'account');
 SELECT scale_out.expose('loan_repayment', 'loan_no', 'green_loan');
+
+-- Privileges of the extension's roles on the shard, for the roles the
+-- coordinator's user mappings name (grant those login roles the
+-- extension's roles). The views are read and written as the ledger tables
+-- they show: the INSTEAD OF trigger inserts as the calling role, with its
+-- privileges on the ledger table.
+GRANT USAGE ON SCHEMA scale_out TO carbon_ledger_reader, carbon_ledger_booker,
+	carbon_ledger_manager, carbon_ledger_auditor;
+GRANT SELECT ON scale_out.activity, scale_out.redemption,
+	scale_out.loan_repayment
+	TO carbon_ledger_reader, carbon_ledger_manager, carbon_ledger_auditor;
+GRANT SELECT, INSERT ON scale_out.activity, scale_out.redemption
+	TO carbon_ledger_booker;
+GRANT INSERT ON scale_out.loan_repayment TO carbon_ledger_manager;
+-- postgres_fdw names every column in an INSERT, DEFAULT for the columns the
+-- shard keeps, so opening an account through the coordinator needs INSERT
+-- on account.balance as well. The account guard still refuses any balance
+-- but zero on INSERT (LD014), and UPDATE of balance stays ungranted.
+GRANT INSERT (balance) ON carbon_ledger.account TO carbon_ledger_manager;

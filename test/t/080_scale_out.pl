@@ -81,6 +81,30 @@ for my $name (sort keys %shard)
 }
 $single->safe_psql('ledger', $programme);
 
+# The roles the coordinator's user mappings name for its non-superuser
+# roles: login roles of the shards, members of the extension's roles,
+# which authenticate with a password (postgres_fdw refuses a non-superuser
+# a connection that used none).
+my %shard_pw = (shard_teller => 'teller-pw', shard_officer => 'officer-pw');
+for my $name (sort keys %shard)
+{
+	my $s = $shard{$name};
+	$s->safe_psql('ledger', qq{
+		CREATE ROLE shard_teller LOGIN PASSWORD '$shard_pw{shard_teller}'
+			IN ROLE carbon_ledger_booker;
+		CREATE ROLE shard_officer LOGIN PASSWORD '$shard_pw{shard_officer}'
+			IN ROLE carbon_ledger_manager;
+	});
+	my $hba = $s->data_dir . '/pg_hba.conf';
+	my $rules = slurp_file($hba);
+	open(my $fh, '>', $hba) or die "could not write $hba: $!";
+	print $fh "local all shard_teller,shard_officer scram-sha-256\n"
+	  . "host all shard_teller,shard_officer 127.0.0.1/32 scram-sha-256\n"
+	  . $rules;
+	close($fh);
+	$s->reload;
+}
+
 # The coordinator: one foreign server per shard, declaring the extension so
 # that its operators and aggregates are shipped.
 my $setup = "CREATE EXTENSION postgres_fdw;\n";
@@ -92,8 +116,18 @@ for my $name (sort keys %shard)
 			OPTIONS (host '$host', port '$port', dbname 'ledger',
 					 extensions 'carbon_ledger', async_capable 'true');
 		CREATE USER MAPPING FOR CURRENT_USER SERVER $name;
+		CREATE USER MAPPING FOR teller SERVER $name
+			OPTIONS (user 'shard_teller', password '$shard_pw{shard_teller}');
+		CREATE USER MAPPING FOR officer SERVER $name
+			OPTIONS (user 'shard_officer', password '$shard_pw{shard_officer}');
 	};
 }
+# Two non-superuser roles of the coordinator: a teller who books, an
+# officer who manages accounts and reads the reports.
+$setup = q{
+	CREATE ROLE teller LOGIN IN ROLE carbon_ledger_booker;
+	CREATE ROLE officer LOGIN IN ROLE carbon_ledger_manager, carbon_ledger_reader;
+} . $setup;
 $coord->safe_psql('ledger', $setup . slurp_file("$scripts/coordinator.sql"));
 for my $name (sort keys %shard_range)
 {
@@ -408,7 +442,26 @@ my @rejected = (
 	  'Partition key of the failing row contains \\(region_code\\) = \\(110101\\)' ],
 	[ 'a balance written through the coordinator', '428C9',
 	  "UPDATE national.account SET balance = '100' WHERE account_no = 'XZ540302004'",
-	  'Column "balance" is a generated column' ]);
+	  'Column "balance" is a generated column' ],
+	[ 'a loan\'s repaid principal written through the coordinator', '428C9',
+	  "UPDATE national.green_loan SET repaid = 999999 WHERE loan_no = 'GL540102-01'",
+	  'Column "repaid" is a generated column' ],
+	[ 'a loan inserted with its repaid principal', '428C9',
+	  "INSERT INTO national.green_loan (loan_no, borrower_uscc, region_code, green_category,
+		principal, issue_date, maturity_date, rate, project_investment, repaid)
+	   SELECT 'GL540102-99', borrower_uscc, region_code, green_category, principal,
+		issue_date, maturity_date, rate, project_investment, 999999
+	   FROM national.green_loan WHERE loan_no = 'GL540102-01'",
+	  'Column "repaid" is a generated column' ],
+	[ 'an account moved to a region of another shard', '23514',
+	  "UPDATE national.account SET region_code = '540402' WHERE account_no = 'XZ540102001'",
+	  'The row of region_code "540102" is stored on server "shard_a", whose partition "national"\.account_shard_a is FOR VALUES FROM \\(\'540000\'\\) TO \\(\'540400\'\\); region_code "540402" is not in it\.' ],
+	[ 'a loan moved to a region of another shard', '23514',
+	  "UPDATE national.green_loan SET region_code = '540402' WHERE loan_no = 'GL540102-01'",
+	  'The row of region_code "540102" is stored on server "shard_a", whose partition "national"\.green_loan_shard_a ' ],
+	[ 'a loan book row moved to a region of another shard', '23514',
+	  "UPDATE national.loan_book SET region_code = '540400' WHERE region_code = '540100'",
+	  'The row of region_code "540100" is stored on server "shard_a", whose partition "national"\.loan_book_shard_a ' ]);
 for my $case (@rejected)
 {
 	my ($name, $sqlstate, $sql, $detail) = @$case;
@@ -418,6 +471,32 @@ for my $case (@rejected)
 	like($err, qr/ERROR:  $sqlstate: /, "$name: SQLSTATE $sqlstate");
 	like($err, qr/DETAIL:  $detail/, "$name: detail");
 }
+
+# The region changes refused above left every row on its shard, unchanged;
+# a change of region within the shard's range goes through.
+is( $shard{shard_a}->safe_psql('ledger', q{
+		SELECT (SELECT region_code FROM carbon_ledger.account
+				WHERE account_no = 'XZ540102001') || ' ' ||
+			   (SELECT region_code FROM carbon_ledger.green_loan
+				WHERE loan_no = 'GL540102-01') || ' ' ||
+			   (SELECT count(*) FROM carbon_ledger.loan_book
+				WHERE region_code = '540100')}),
+	'540102 540102 2',
+	'the refused region changes left the rows as they were');
+{
+	my ($rc, $out, $err) = $coord->psql('ledger',
+		"UPDATE national.account SET region_code = '540402' WHERE account_no = 'XZ540102001'");
+	like($err,
+		qr/HINT:  Rows do not move between shards: close the account and open a new one in the new region\./,
+		'the refused region change hints at closing and reopening the account');
+}
+is( $coord->safe_psql('ledger', q{
+		UPDATE national.account SET region_code = '540103'
+		WHERE account_no = 'XZ540102007' RETURNING region_code;
+		UPDATE national.account SET region_code = '540102'
+		WHERE account_no = 'XZ540102007' RETURNING region_code}),
+	"540103\n540102",
+	'a change of region within the shard\'s range goes through');
 
 # A statement that writes to both shards and fails on one leaves nothing
 # on the other: the remote transactions end with the coordinator's.
@@ -435,6 +514,51 @@ is($coord->safe_psql('ledger',
 		 RETURNING activity_id > 0, credits, credits_uncapped, booked_at IS NOT NULL"),
 	't|1|1.5|t',
 	'RETURNING through the coordinator: the shard\'s id, capped credits and booking time');
+
+# Non-superuser roles through the coordinator, each with its own user
+# mapping: the teller books (and the shard's audit trail names the role
+# its mapping connects as), the officer opens an account (postgres_fdw
+# names every column, balance included) and reads the national report.
+# Neither can write the coordinator's own, empty, carbon_ledger tables.
+my @as_teller = (extra_params => [ '-U', 'teller' ]);
+my @as_officer = (extra_params => [ '-U', 'officer' ]);
+is( $coord->safe_psql('ledger',
+		"$earn ('XZ540402002', '540402', 'paperless', '1 kg', '2025-07-01 11:00+08', 'teller-1')
+		 RETURNING credits", @as_teller),
+	'1', 'the teller books an activity through the coordinator');
+is( $shard{shard_b}->safe_psql('ledger', q{
+		SELECT session_user_name || ' ' || current_user_name
+		FROM carbon_ledger.audit_log
+		WHERE table_name = 'carbon_ledger.activity'
+			AND new_row ->> 'request_id' = 'teller-1'}),
+	'shard_teller shard_teller',
+	'the shard\'s audit record names the role of the teller\'s user mapping');
+is( $coord->safe_psql('ledger', q{
+		INSERT INTO national.account (account_no, holder_ref, programme_id, region_code)
+		VALUES ('XZ540103901', 'officer-opened', 'xz-2025', '540103')
+		RETURNING balance, closed_at IS NULL}, @as_officer),
+	'0|t', 'the officer opens an account through the coordinator');
+is( $coord->safe_psql('ledger', q{
+		UPDATE national.account SET region_code = '540121'
+		WHERE account_no = 'XZ540103901' RETURNING region_code}, @as_officer),
+	'540121', 'the officer changes its region within the shard');
+like($coord->safe_psql('ledger', q{
+		SELECT count(*) || ' ' || max(accounts) FILTER (WHERE region_code IS NULL)
+		FROM national.regional_summary('2024-01-01', '2025-12-31')}, @as_officer),
+	qr/^8 \d+$/, 'the officer reads the national report');
+for my $case (
+	[ 'the teller on the coordinator\'s own activity table', \@as_teller,
+	  "INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id) VALUES ('XZ540402002', 'paperless', '1 kg', '2025-07-01', 'local-1')" ],
+	[ 'the officer on the coordinator\'s own account table', \@as_officer,
+	  "INSERT INTO carbon_ledger.account (account_no, holder_ref, programme_id, region_code) VALUES ('XZ540103902', 'h', 'xz-2025', '540103')" ],
+	[ 'the teller freezing an account', \@as_teller,
+	  "UPDATE national.account SET status = 'frozen' WHERE account_no = 'XZ540402002'" ])
+{
+	my ($name, $as, $sql) = @$case;
+	my ($rc, $out, $err) =
+	  $coord->psql('ledger', "\\set VERBOSITY verbose\n$sql", @$as);
+	like($err, qr/ERROR:  42501: permission denied/, "$name: refused");
+}
 
 # Two coordinator sessions redeeming from one account at once: the shard
 # locks the account row, and under the REPEATABLE READ of postgres_fdw's
