@@ -164,14 +164,21 @@ CREATE INDEX ON carbon_ledger.credit_allocation (account_no, lot_id);
 COMMENT ON TABLE carbon_ledger.credit_allocation IS
 	'credits each redemption took from each lot (negative for a reversal) (append-only)';
 
--- Write-offs of what was left in a lot when it expired.
+-- Write-offs of what was left in a lot when it expired.  A lot can be
+-- written off more than once (a reversal gives credits back to an expired
+-- lot), so (account_no, lot_id) is not a key: each write-off has an
+-- identity, and the key leads with account_no, the column the table is
+-- distributed by on Citus (docs/scale-out.md), which also needs a key for
+-- the logical replication of its shard moves.
 CREATE TABLE carbon_ledger.credit_expiry (
+	expiry_id	pg_catalog.int8 GENERATED ALWAYS AS IDENTITY,
 	lot_id		pg_catalog.int8 NOT NULL,
 	account_no	pg_catalog.text NOT NULL,
 	credits		@extschema@.carbon_credit NOT NULL,
 	expired_at	pg_catalog.timestamptz NOT NULL,
 	written_off_at pg_catalog.timestamptz NOT NULL
-		DEFAULT pg_catalog.statement_timestamp()
+		DEFAULT pg_catalog.statement_timestamp(),
+	PRIMARY KEY (account_no, expiry_id)
 );
 CREATE INDEX ON carbon_ledger.credit_expiry (account_no, lot_id);
 COMMENT ON TABLE carbon_ledger.credit_expiry IS
@@ -251,3 +258,4 @@ SELECT pg_catalog.pg_extension_config_dump('carbon_ledger.loan_book', '');
 SELECT pg_catalog.pg_extension_config_dump('carbon_ledger.activity_activity_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('carbon_ledger.redemption_redemption_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('carbon_ledger.loan_repayment_repayment_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('carbon_ledger.credit_expiry_expiry_id_seq', '');
