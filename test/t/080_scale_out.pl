@@ -127,7 +127,12 @@ for my $name (sort keys %shard)
 $setup = q{
 	CREATE ROLE teller LOGIN IN ROLE carbon_ledger_booker;
 	CREATE ROLE officer LOGIN IN ROLE carbon_ledger_manager, carbon_ledger_reader;
-} . $setup;
+	CREATE ROLE unmapped LOGIN IN ROLE carbon_ledger_reader;
+	CREATE ROLE no_password LOGIN IN ROLE carbon_ledger_reader;
+} . $setup . q{
+	CREATE USER MAPPING FOR no_password SERVER shard_a
+		OPTIONS (user 'shard_officer');
+};
 $coord->safe_psql('ledger', $setup . slurp_file("$scripts/coordinator.sql"));
 for my $name (sort keys %shard_range)
 {
@@ -558,6 +563,21 @@ for my $case (
 	my ($rc, $out, $err) =
 	  $coord->psql('ledger', "\\set VERBOSITY verbose\n$sql", @$as);
 	like($err, qr/ERROR:  42501: permission denied/, "$name: refused");
+}
+# A role without a user mapping, and one whose mapping has no password,
+# cannot reach the shards even with the privileges to read.
+for my $case (
+	[ 'a role without a user mapping', 'unmapped', '42704',
+	  'user mapping not found for "unmapped"' ],
+	[ 'a role whose user mapping has no password', 'no_password', '2F003',
+	  'password is required' ])
+{
+	my ($name, $role, $sqlstate, $message) = @$case;
+	my ($rc, $out, $err) = $coord->psql('ledger',
+		"\\set VERBOSITY verbose\nSELECT count(*) FROM national.account WHERE region_code = '540102'",
+		extra_params => [ '-U', $role ]);
+	like($err, qr/ERROR:  $sqlstate: $message/,
+		"$name is refused by postgres_fdw ($sqlstate)");
 }
 
 # Two coordinator sessions redeeming from one account at once: the shard
