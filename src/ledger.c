@@ -173,21 +173,24 @@ static const struct
 		"VALUES ($1, 'redemption', $2, " REDEMPTION_CONTENT ") "
 		"ON CONFLICT (request_id) DO NOTHING",
 	"TTITI"},
-	/* the lots a redemption may draw on, soonest to expire first */
+	/*
+	 * The account's lots with what was taken from and written off each,
+	 * as rows to add up (no aggregate, no correlated subquery: one index
+	 * scan of each table).  Credits are carbon_credit, an int64 of
+	 * thousandths.
+	 */
 	[ST_LOTS] = {
-		"SELECT l.lot_id, (%1$s.carbon_credit_thousandths(l.credits) "
-		"- COALESCE((SELECT pg_catalog.sum(%1$s.carbon_credit_thousandths(a.credits)) "
-		"FROM carbon_ledger.credit_allocation a "
-		"WHERE a.account_no = $1 AND a.lot_id = l.lot_id), 0) "
-		"- COALESCE((SELECT pg_catalog.sum(%1$s.carbon_credit_thousandths(e.credits)) "
-		"FROM carbon_ledger.credit_expiry e "
-		"WHERE e.account_no = $1 AND e.lot_id = l.lot_id), 0))::pg_catalog.int8 "
-		"FROM carbon_ledger.credit_lot l "
-		"WHERE l.account_no = $1 "
-		"AND l.expires_at > pg_catalog.statement_timestamp() "
-		"AND l.earned_at <= $2 "
-		"ORDER BY l.expires_at, l.lot_id",
-	"TZ"},
+		"SELECT 0, l.lot_id, l.credits, l.expires_at, l.earned_at "
+		"FROM carbon_ledger.credit_lot l WHERE l.account_no = $1 "
+		"UNION ALL "
+		"SELECT 1, a.lot_id, a.credits, NULL::pg_catalog.timestamptz, "
+		"NULL::pg_catalog.timestamptz "
+		"FROM carbon_ledger.credit_allocation a WHERE a.account_no = $1 "
+		"UNION ALL "
+		"SELECT 2, e.lot_id, e.credits, NULL::pg_catalog.timestamptz, "
+		"NULL::pg_catalog.timestamptz "
+		"FROM carbon_ledger.credit_expiry e WHERE e.account_no = $1",
+	"T"},
 	[ST_ALLOCATE] = {
 		"INSERT INTO carbon_ledger.credit_allocation "
 		"(redemption_id, lot_id, account_no, credits) VALUES ($1, $2, $3, $4)",
@@ -757,7 +760,7 @@ activity_book(TriggerData *td)
 		set_balance(account_no, acc.balance + earned);
 		if (expired)
 			/* reported after its credits expired: written off at once */
-			sweep_if_expired(account_no);
+			run(ST_SWEEP, &account_no, NULL);
 	}
 
 	cols[0] = attnum(td, "credits");
@@ -768,6 +771,56 @@ activity_book(TriggerData *td)
 	values[2] = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
 	return heap_modify_tuple_by_cols(td->tg_trigtuple, desc, 3, cols, values,
 									 vnulls);
+}
+
+/*
+ * account_lots: the lots of a locked account with what is left in each
+ * (earned, less allocations, plus what reversals gave back, less
+ * write-offs); *n is set to their number.
+ */
+static ClLot *
+account_lots(Datum account_no, size_t *n)
+{
+	SPITupleTable *tt;
+	uint64		rows;
+	uint64		i;
+	size_t		nlots = 0;
+	ClLot	   *lots;
+	bool		isnull;
+
+	rows = run(ST_LOTS, &account_no, NULL);
+	tt = SPI_tuptable;
+	lots = palloc(sizeof(ClLot) * (rows + 1));
+	for (i = 0; i < rows; i++)
+	{
+		HeapTuple	row = tt->vals[i];
+
+		if (DatumGetInt32(SPI_getbinval(row, tt->tupdesc, 1, &isnull)) != 0)
+			continue;
+		lots[nlots].lot_id = DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 2, &isnull));
+		lots[nlots].remaining = DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 3, &isnull));
+		lots[nlots].expires_at = DatumGetTimestampTz(SPI_getbinval(row, tt->tupdesc, 4, &isnull));
+		lots[nlots].earned_at = DatumGetTimestampTz(SPI_getbinval(row, tt->tupdesc, 5, &isnull));
+		lots[nlots].take = 0;
+		nlots++;
+	}
+	cl_lots_sort_by_id(lots, nlots);
+	for (i = 0; i < rows; i++)
+	{
+		HeapTuple	row = tt->vals[i];
+		ClLot	   *lot;
+
+		if (DatumGetInt32(SPI_getbinval(row, tt->tupdesc, 1, &isnull)) == 0)
+			continue;
+		lot = cl_lots_find(lots, nlots,
+						   DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 2, &isnull)));
+		/* rows of another account's lot cannot be; they would not count */
+		if (lot != NULL)
+			lot->remaining -= DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 3, &isnull));
+	}
+	SPI_freetuptable(tt);
+	*n = nlots;
+	return lots;
 }
 
 /*
@@ -887,10 +940,12 @@ redemption_book(TriggerData *td)
 	LockedAccount acc;
 	Datum		args[5];
 	char		nulls[5] = "     ";
-	Datum		redemption_id;
 	int64		balance;
-	int64		taken = 0;
-	Portal		lots;
+	int64		taken;
+	ClLot	   *lots;
+	size_t		nlots;
+	size_t		i;
+	TimestampTz now = GetCurrentStatementStartTimestamp();
 	int			col = attnum(td, "booked_at");
 	Datum		booked = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
 	bool		bnull = false;
@@ -929,45 +984,38 @@ redemption_book(TriggerData *td)
 	}
 
 	/*
-	 * Expiry is judged at the time of booking, not at redeemed_at: a
-	 * redemption dated before a lot expired but booked after cannot spend
-	 * it (docs/ledger.md, "Backdated bookings").
+	 * The account's lots and what is left in each.  Expiry is judged at
+	 * the time of booking, not at redeemed_at: lots expired by now with
+	 * credits left are written off first (sweep_account(), whose
+	 * write-offs lower the balance), and a redemption dated before a lot
+	 * expired but booked after cannot spend it (docs/ledger.md, "Backdated
+	 * bookings").
 	 */
-	balance = acc.balance - sweep_if_expired(account_no);
+	lots = account_lots(account_no, &nlots);
+	balance = acc.balance;
+	if (cl_lots_need_sweep(lots, nlots, now))
+	{
+		run(ST_SWEEP, &account_no, NULL);
+		balance -= DatumGetInt64(column(1, &isnull));
+	}
 
 	/* lot by lot, soonest to expire first, until enough is found */
-	redemption_id = new_value(td, "redemption_id", &isnull);
-	args[0] = account_no;
-	args[1] = TimestampTzGetDatum(redeemed_at);
-	lots = SPI_cursor_open(NULL, plan(ST_LOTS), args, NULL, false);
-	while (taken < want)
+	taken = cl_lots_allocate(lots, nlots, now, redeemed_at, want);
+	if (taken == want)
 	{
-		uint64		i;
-		uint64		n;
-		SPITupleTable *tt;
+		Datum		alloc[4];
 
-		SPI_cursor_fetch(lots, true, 8);
-		n = SPI_processed;
-		tt = SPI_tuptable;
-		if (n == 0)
-			break;
-		for (i = 0; i < n && taken < want; i++)
+		alloc[0] = new_value(td, "redemption_id", &isnull);
+		alloc[2] = account_no;
+		for (i = 0; i < nlots; i++)
 		{
-			Datum		lot = SPI_getbinval(tt->vals[i], tt->tupdesc, 1, &isnull);
-			int64		take = cl_lot_take(DatumGetInt64(SPI_getbinval(tt->vals[i],
-																	   tt->tupdesc, 2, &isnull)),
-										   want, taken);
-			Datum		alloc[4] = {redemption_id, lot, account_no,
-			Int64GetDatum(take)};
-
-			if (take == 0)
+			if (lots[i].take == 0)
 				continue;
+			alloc[1] = Int64GetDatum(lots[i].lot_id);
+			alloc[3] = Int64GetDatum(lots[i].take);
 			run(ST_ALLOCATE, alloc, NULL);
-			taken += take;
 		}
-		SPI_freetuptable(tt);
 	}
-	SPI_cursor_close(lots);
 
 	if (taken < want)
 		ereport(ERROR,

@@ -19,6 +19,11 @@
 
 #include "ledger_core.h"
 
+/* port.h maps qsort to libpgport's, which unit tests and fuzzers lack */
+#ifdef CARBON_LEDGER_STANDALONE
+#undef qsort
+#endif
+
 /*
  * cl_rate_parse: reads a rate as numeric's output writes it ("1000",
  * "0.125", "12.50"): digits, optionally a point and more digits, nothing
@@ -151,4 +156,87 @@ cl_lot_take(int64 remaining, int64 want, int64 taken)
 	if (remaining <= 0 || still <= 0)
 		return 0;
 	return remaining < still ? remaining : still;
+}
+
+/* qsort comparators: by lot_id; by expiry, then lot_id */
+static int
+lot_id_cmp(const void *a, const void *b)
+{
+	const ClLot *x = a;
+	const ClLot *y = b;
+
+	return (x->lot_id > y->lot_id) - (x->lot_id < y->lot_id);
+}
+
+static int
+lot_expiry_cmp(const void *a, const void *b)
+{
+	const ClLot *x = a;
+	const ClLot *y = b;
+
+	if (x->expires_at != y->expires_at)
+		return (x->expires_at > y->expires_at) - (x->expires_at < y->expires_at);
+	return lot_id_cmp(a, b);
+}
+
+/* cl_lots_sort_by_id: sorts lots by lot_id, for cl_lots_find */
+void
+cl_lots_sort_by_id(ClLot *lots, size_t n)
+{
+	if (n > 1)
+		qsort(lots, n, sizeof(ClLot), lot_id_cmp);
+}
+
+/* cl_lots_find: the lot of lots (sorted by lot_id) with lot_id, or NULL */
+ClLot *
+cl_lots_find(ClLot *lots, size_t n, int64 lot_id)
+{
+	ClLot		key;
+
+	if (n == 0)
+		return NULL;
+	key.lot_id = lot_id;
+	return bsearch(&key, lots, n, sizeof(ClLot), lot_id_cmp);
+}
+
+/*
+ * cl_lots_need_sweep: whether a lot has expired by now with credits left
+ * in it, which the redemption must write off first.
+ */
+bool
+cl_lots_need_sweep(const ClLot *lots, size_t n, int64 now)
+{
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		if (lots[i].expires_at <= now && lots[i].remaining > 0)
+			return true;
+	return false;
+}
+
+/*
+ * cl_lots_allocate: takes want thousandths from the lots earned by
+ * redeemed_at and not expired by now, the soonest to expire first (then
+ * the oldest lot), as much of each as it has; sets each lot's take and
+ * leaves lots sorted in that order; returns what was found (less than
+ * want when the lots do not suffice: the glue then refuses).
+ */
+int64
+cl_lots_allocate(ClLot *lots, size_t n, int64 now, int64 redeemed_at,
+				 int64 want)
+{
+	int64		taken = 0;
+	size_t		i;
+
+	if (n > 1)
+		qsort(lots, n, sizeof(ClLot), lot_expiry_cmp);
+	for (i = 0; i < n; i++)
+	{
+		lots[i].take = 0;
+		if (lots[i].expires_at <= now || lots[i].earned_at > redeemed_at)
+			continue;
+		lots[i].take = cl_lot_take(lots[i].remaining, want, taken);
+		taken += lots[i].take;
+	}
+	return taken;
 }

@@ -48,4 +48,24 @@ extern ClLedgerStatus cl_activity_credits(const ClRate *rate, int64 grams,
 										  int64 *earned, int64 *uncapped);
 extern int64 cl_lot_take(int64 remaining, int64 want, int64 taken);
 
+/*
+ * A credit lot of an account as a redemption sees it: times are
+ * TimestampTz values (microseconds), remaining is in thousandths (earned,
+ * less allocations, less write-offs); take is what the redemption takes.
+ */
+typedef struct ClLot
+{
+	int64		lot_id;
+	int64		expires_at;
+	int64		earned_at;
+	int64		remaining;
+	int64		take;
+} ClLot;
+
+extern void cl_lots_sort_by_id(ClLot *lots, size_t n);
+extern ClLot *cl_lots_find(ClLot *lots, size_t n, int64 lot_id);
+extern bool cl_lots_need_sweep(const ClLot *lots, size_t n, int64 now);
+extern int64 cl_lots_allocate(ClLot *lots, size_t n, int64 now,
+							  int64 redeemed_at, int64 want);
+
 #endif							/* LEDGER_CORE_H */

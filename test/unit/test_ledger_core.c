@@ -203,6 +203,60 @@ test_lot_take(void **state)
 	assert_int_equal(cl_lot_take(1, PG_INT64_MAX, PG_INT64_MAX), 0);
 }
 
+/* Lots found by id, swept when expired with credits left, spent in order. */
+static void
+test_lots(void **state)
+{
+	/* now = 100; lot 7 expired with credits, lot 3 expired empty */
+	ClLot		lots[] = {
+		{.lot_id = 9, .expires_at = 300, .earned_at = 10, .remaining = 500},
+		{.lot_id = 7, .expires_at = 100, .earned_at = 5, .remaining = 40},
+		{.lot_id = 3, .expires_at = 50, .earned_at = 1, .remaining = 0},
+		{.lot_id = 5, .expires_at = 300, .earned_at = 20, .remaining = 200},
+		{.lot_id = 4, .expires_at = 200, .earned_at = 90, .remaining = 100},
+		{.lot_id = 8, .expires_at = 200, .earned_at = 95, .remaining = 1000},
+	};
+	size_t		n = lengthof(lots);
+	ClLot	   *found;
+	int64		taken;
+
+	cl_lots_sort_by_id(lots, n);
+	found = cl_lots_find(lots, n, 7);
+	assert_non_null(found);
+	assert_int_equal(found->remaining, 40);
+	assert_null(cl_lots_find(lots, n, 6));
+	assert_null(cl_lots_find(lots, 0, 7));
+
+	assert_true(cl_lots_need_sweep(lots, n, 100));
+	found->remaining = 0;		/* written off */
+	assert_false(cl_lots_need_sweep(lots, n, 100));
+
+	/*
+	 * redeemed at 92: lot 8 (earned at 95) is out of reach; lot 4 expires
+	 * first, then lots 5 and 9 (same expiry, lower id first)
+	 */
+	taken = cl_lots_allocate(lots, n, 100, 92, 350);
+	assert_int_equal(taken, 350);
+	assert_int_equal(lots[0].lot_id, 3);
+	assert_int_equal(lots[1].lot_id, 7);
+	assert_int_equal(lots[2].lot_id, 4);
+	assert_int_equal(lots[2].take, 100);
+	assert_int_equal(lots[3].lot_id, 8);
+	assert_int_equal(lots[3].take, 0);
+	assert_int_equal(lots[4].lot_id, 5);
+	assert_int_equal(lots[4].take, 200);
+	assert_int_equal(lots[5].lot_id, 9);
+	assert_int_equal(lots[5].take, 50);
+
+	/* not enough: everything within reach, and the shortfall reported */
+	taken = cl_lots_allocate(lots, n, 100, 92, 2000);
+	assert_int_equal(taken, 800);
+	/* at the expiry instant a lot is no longer spendable */
+	taken = cl_lots_allocate(lots, n, 300, 1000, 2000);
+	assert_int_equal(taken, 0);
+	assert_int_equal(cl_lots_allocate(NULL, 0, 0, 0, 1), 0);
+}
+
 int
 main(void)
 {
@@ -213,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_credits_out_of_range),
 		cmocka_unit_test(test_cap_eligible),
 		cmocka_unit_test(test_lot_take),
+		cmocka_unit_test(test_lots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
