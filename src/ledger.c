@@ -861,40 +861,26 @@ reversal_book(TriggerData *td, Datum account_no, const char *account,
 	Datum		args[3] = {account_no, reverses};
 	int64		orig_credits;
 	TimestampTz orig_at;
-	bool		reverses_null;
+	Datum		of;
 	int64		balance;
 
-	if (run(ST_ORIGINAL, args, NULL) == 0 ||
-		(column(2, &reverses_null), !reverses_null))
-	{
-		Oid			type = INT8OID;
-		char	   *detail;
-
-		/* not one of this account's redemptions, or itself a reversal */
-		SPI_execute_with_args("SELECT r.account_no, r.reverses "
-							  "FROM carbon_ledger.redemption r "
-							  "WHERE r.redemption_id = $1",
-							  1, &type, &reverses, NULL, false, 0);
-		if (SPI_processed == 0)
-			detail = psprintf("Reversal \"%s\" on account \"%s\" names redemption " INT64_FORMAT ", which does not exist.",
-							  request, account, orig_id);
-		else
-		{
-			Datum		of = column(2, &isnull);
-
-			if (!isnull)
-				detail = psprintf("Reversal \"%s\" names " INT64_FORMAT ", itself a reversal of " INT64_FORMAT ".",
-								  request, orig_id, DatumGetInt64(of));
-			else
-				detail = psprintf("Reversal \"%s\" on account \"%s\" names redemption " INT64_FORMAT " of account \"%s\".",
-								  request, account, orig_id,
-								  TextDatumGetCString(column(1, &isnull)));
-		}
+	/*
+	 * Looked up within the account only: a redemption of another account
+	 * (which may live on another shard) is simply not found.
+	 */
+	if (run(ST_ORIGINAL, args, NULL) == 0)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '8')),
 				 errmsg("reversal rejected: it must name an earlier redemption of the same account"),
-				 errdetail_internal("%s", detail)));
-	}
+				 errdetail("Reversal \"%s\" names redemption " INT64_FORMAT ", which account \"%s\" does not have.",
+						   request, orig_id, account)));
+	of = column(2, &isnull);
+	if (!isnull)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '8')),
+				 errmsg("reversal rejected: it must name an earlier redemption of the same account"),
+				 errdetail("Reversal \"%s\" names " INT64_FORMAT ", itself a reversal of " INT64_FORMAT ".",
+						   request, orig_id, DatumGetInt64(of))));
 	orig_credits = DatumGetInt64(column(1, &isnull));
 	orig_at = DatumGetTimestampTz(column(3, &isnull));
 	if (orig_credits != want)

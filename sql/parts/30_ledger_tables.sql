@@ -5,6 +5,9 @@
 -- loans and their repayments, and the bank's total loan book per region.
 -- The rules are enforced by the triggers of parts 31 and 32; the names of
 -- tables and columns here are the stable interface (docs/ledger.md).
+-- Every key of a table that follows an account begins with account_no,
+-- and every key of a table that follows a loan with loan_no, so that the
+-- tables can be distributed by those columns (docs/scale-out.md, "Citus").
 
 CREATE TABLE carbon_ledger.programme (
 	programme_id pg_catalog.text PRIMARY KEY,
@@ -67,7 +70,7 @@ COMMENT ON COLUMN carbon_ledger.account.balance IS
 	'credits available, as of the last booking on the account (expired lots written off); read-only';
 
 CREATE TABLE carbon_ledger.activity (
-	activity_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	activity_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY,
 	account_no	pg_catalog.text NOT NULL,
 	kind		pg_catalog.text NOT NULL
 		CONSTRAINT activity_kind_normalised
@@ -79,7 +82,8 @@ CREATE TABLE carbon_ledger.activity (
 	occurred_at pg_catalog.timestamptz NOT NULL,
 	request_id	pg_catalog.text NOT NULL,
 	booked_at	pg_catalog.timestamptz NOT NULL
-		DEFAULT pg_catalog.statement_timestamp()
+		DEFAULT pg_catalog.statement_timestamp(),
+	PRIMARY KEY (account_no, activity_id)
 );
 CREATE INDEX ON carbon_ledger.activity (account_no, kind, occurred_at);
 COMMENT ON TABLE carbon_ledger.activity IS
@@ -94,19 +98,22 @@ COMMENT ON COLUMN carbon_ledger.activity.credits_uncapped IS
 	'credits the whole reduction would have earned without the daily cap';
 
 CREATE TABLE carbon_ledger.redemption (
-	redemption_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	redemption_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY,
 	account_no	pg_catalog.text NOT NULL,
 	credits		@extschema@.carbon_credit NOT NULL,
 	item		pg_catalog.text NOT NULL,
 	request_id	pg_catalog.text NOT NULL,
-	reverses	pg_catalog.int8 UNIQUE
-		REFERENCES carbon_ledger.redemption,
+	reverses	pg_catalog.int8,
 	redeemed_at pg_catalog.timestamptz NOT NULL
 		DEFAULT pg_catalog.statement_timestamp(),
 	booked_at	pg_catalog.timestamptz NOT NULL
-		DEFAULT pg_catalog.statement_timestamp()
+		DEFAULT pg_catalog.statement_timestamp(),
+	PRIMARY KEY (account_no, redemption_id),
+	/* a redemption is reversed at most once, by its own account */
+	UNIQUE (account_no, reverses),
+	FOREIGN KEY (account_no, reverses)
+		REFERENCES carbon_ledger.redemption (account_no, redemption_id)
 );
-CREATE INDEX ON carbon_ledger.redemption (account_no);
 COMMENT ON TABLE carbon_ledger.redemption IS
 	'credits spent on goods, and reversals of earlier redemptions (append-only)';
 COMMENT ON COLUMN carbon_ledger.redemption.reverses IS
@@ -133,11 +140,12 @@ COMMENT ON TABLE carbon_ledger.request IS
 
 -- Credit lots: one per activity that earned credits, with its expiry.
 CREATE TABLE carbon_ledger.credit_lot (
-	lot_id		pg_catalog.int8 PRIMARY KEY,
+	lot_id		pg_catalog.int8 NOT NULL,
 	account_no	pg_catalog.text NOT NULL,
 	credits		@extschema@.carbon_credit NOT NULL,
 	earned_at	pg_catalog.timestamptz NOT NULL,
-	expires_at	pg_catalog.timestamptz NOT NULL
+	expires_at	pg_catalog.timestamptz NOT NULL,
+	PRIMARY KEY (account_no, lot_id)
 );
 CREATE INDEX ON carbon_ledger.credit_lot (account_no, expires_at, lot_id);
 COMMENT ON TABLE carbon_ledger.credit_lot IS
@@ -150,7 +158,7 @@ CREATE TABLE carbon_ledger.credit_allocation (
 	lot_id		pg_catalog.int8 NOT NULL,
 	account_no	pg_catalog.text NOT NULL,
 	credits		@extschema@.carbon_credit NOT NULL,
-	PRIMARY KEY (redemption_id, lot_id)
+	PRIMARY KEY (account_no, redemption_id, lot_id)
 );
 CREATE INDEX ON carbon_ledger.credit_allocation (account_no, lot_id);
 COMMENT ON TABLE carbon_ledger.credit_allocation IS
@@ -165,8 +173,7 @@ CREATE TABLE carbon_ledger.credit_expiry (
 	written_off_at pg_catalog.timestamptz NOT NULL
 		DEFAULT pg_catalog.statement_timestamp()
 );
-CREATE INDEX ON carbon_ledger.credit_expiry (lot_id);
-CREATE INDEX ON carbon_ledger.credit_expiry (account_no);
+CREATE INDEX ON carbon_ledger.credit_expiry (account_no, lot_id);
 COMMENT ON TABLE carbon_ledger.credit_expiry IS
 	'credits written off when their lot expired (append-only)';
 
@@ -205,12 +212,13 @@ COMMENT ON COLUMN carbon_ledger.green_loan.refinance_amount IS
 	'carbon emission reduction facility: 60% of principal to the fen (kept by the database)';
 
 CREATE TABLE carbon_ledger.loan_repayment (
-	repayment_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	repayment_id pg_catalog.int8 GENERATED ALWAYS AS IDENTITY,
 	loan_no		pg_catalog.text NOT NULL REFERENCES carbon_ledger.green_loan,
 	amount		pg_catalog.numeric NOT NULL,
 	repaid_on	pg_catalog.date NOT NULL,
 	booked_at	pg_catalog.timestamptz NOT NULL
-		DEFAULT pg_catalog.statement_timestamp()
+		DEFAULT pg_catalog.statement_timestamp(),
+	PRIMARY KEY (loan_no, repayment_id)
 );
 CREATE INDEX ON carbon_ledger.loan_repayment (loan_no, repaid_on);
 COMMENT ON TABLE carbon_ledger.loan_repayment IS

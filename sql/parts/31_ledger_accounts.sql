@@ -160,10 +160,11 @@ BEGIN
 END
 $$;
 
--- lot_remaining(lot_id): credits left in a lot, in thousandths: earned,
--- less taken by redemptions (plus given back by reversals), less written
--- off.
-CREATE FUNCTION carbon_ledger.lot_remaining(p_lot pg_catalog.int8)
+-- lot_remaining(account_no, lot_id): credits left in a lot, in
+-- thousandths: earned, less taken by redemptions (plus given back by
+-- reversals), less written off.
+CREATE FUNCTION carbon_ledger.lot_remaining(p_account pg_catalog.text,
+											p_lot pg_catalog.int8)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -173,11 +174,14 @@ BEGIN
 	RETURN (SELECT @extschema@.carbon_credit_thousandths(l.credits)
 		   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
 					   FROM carbon_ledger.credit_allocation a
-					   WHERE a.lot_id = l.lot_id), 0)
+					   WHERE a.account_no = p_account
+						 AND a.lot_id = l.lot_id), 0)
 		   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
 					   FROM carbon_ledger.credit_expiry e
-					   WHERE e.lot_id = l.lot_id), 0)
-	FROM carbon_ledger.credit_lot l WHERE l.lot_id = p_lot);
+					   WHERE e.account_no = p_account
+						 AND e.lot_id = l.lot_id), 0)
+	FROM carbon_ledger.credit_lot l
+	WHERE l.account_no = p_account AND l.lot_id = p_lot);
 END
 $$;
 
@@ -232,9 +236,9 @@ BEGIN
 	PERFORM 1 FROM carbon_ledger.account a
 	WHERE a.account_no = NEW.account_no FOR UPDATE;
 	SELECT * INTO lot FROM carbon_ledger.credit_lot l
-	WHERE l.lot_id = NEW.lot_id;
-	left_over := carbon_ledger.lot_remaining(NEW.lot_id);
-	IF NOT FOUND OR lot.account_no <> NEW.account_no
+	WHERE l.account_no = NEW.account_no AND l.lot_id = NEW.lot_id;
+	left_over := carbon_ledger.lot_remaining(NEW.account_no, NEW.lot_id);
+	IF lot.lot_id IS NULL
 		OR lot.expires_at > pg_catalog.statement_timestamp()
 		OR left_over <= 0
 		OR left_over <> @extschema@.carbon_credit_thousandths(NEW.credits) THEN
