@@ -51,7 +51,6 @@
 #include "nodes/value.h"
 #include "optimizer/cost.h"
 #include "parser/parse_func.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/guc.h"
@@ -86,12 +85,14 @@ typedef enum LedgerStmt
 {
 	ST_LOCK,
 	ST_CLAIM_ACTIVITY,
-	ST_LOT_BALANCE,
+	ST_PROGRAMME,
+	ST_LOT,
 	ST_BALANCE,
 	ST_EXPIRED,
 	ST_SWEEP,
 	ST_CLAIM_REDEMPTION,
-	ST_ALLOCATE_BALANCE,
+	ST_LOTS,
+	ST_ALLOCATE,
 	ST_ORIGINAL,
 	ST_REVERSED,
 	ST_GIVE_BACK,
@@ -100,8 +101,7 @@ typedef enum LedgerStmt
 
 /*
  * The content of a request, as the replay check compares it (the same
- * expression in the claim and in the refusal, over the claim's first five
- * arguments).
+ * expression in the claim and in the refusal).
  */
 #define ACTIVITY_CONTENT \
 	"pg_catalog.jsonb_build_object('kind', $3, 'grams', $4, " \
@@ -111,23 +111,9 @@ typedef enum LedgerStmt
 	"'reverses', $5)"
 
 /*
- * The claim of a request_id: INSERT ... ON CONFLICT DO NOTHING into
- * carbon_ledger.request, which waits for a concurrent claim and, at
- * REPEATABLE READ or SERIALIZABLE, raises 40001 for an invisible
- * conflicting row; it returns a row when the id was new.
- */
-#define CLAIM(operation, content) \
-	"WITH claim AS (INSERT INTO carbon_ledger.request " \
-	"(request_id, operation, account_no, content) " \
-	"VALUES ($1, '" operation "', $2, " content ") " \
-	"ON CONFLICT (request_id) DO NOTHING RETURNING 1) "
-
-/*
  * Statement texts: %1$s is the (quoted) schema of the types, for their
  * conversion functions.  Argument types are letters: T text, I int8,
- * A int8[], Z timestamptz, C carbon_credit, V interval.  A booking runs
- * few statements, each doing as much as it can: every statement costs an
- * executor start and finish.
+ * Z timestamptz, C carbon_credit, V interval.
  */
 static const struct
 {
@@ -139,42 +125,38 @@ static const struct
 		"SELECT a.status, a.opened_at, a.programme_id, a.balance, a.closed_at "
 		"FROM carbon_ledger.account a WHERE a.account_no = $1 FOR UPDATE",
 	"T"},
-
-	/*
-	 * The claim (true when the id was new), then the rate, lifetime and
-	 * zone of the programme ($6), the cap of the kind and the grams used
-	 * that day (at most the cap).  The account is locked already: nothing
-	 * else books on it while this runs.
-	 */
 	[ST_CLAIM_ACTIVITY] = {
-		CLAIM("activity", ACTIVITY_CONTENT)
-		"SELECT EXISTS (SELECT 1 FROM claim), "
-		"p.credits_per_tonne::pg_catalog.text, p.credit_lifetime, "
+		"INSERT INTO carbon_ledger.request "
+		"(request_id, operation, account_no, content) "
+		"VALUES ($1, 'activity', $2, " ACTIVITY_CONTENT ") "
+		"ON CONFLICT (request_id) DO NOTHING",
+	"TTTIZ"},
+	/* the rate, lifetime and zone, the cap and the grams used that day */
+	[ST_PROGRAMME] = {
+		"SELECT p.credits_per_tonne::pg_catalog.text, p.credit_lifetime, "
 		"p.time_zone, c.daily_cap, "
 		"CASE WHEN c.daily_cap IS NOT NULL THEN "
 		"(SELECT LEAST(COALESCE(pg_catalog.sum(%1$s.tco2e_grams(a.reduction)), 0), "
 		"%1$s.tco2e_grams(c.daily_cap))::pg_catalog.int8 "
 		"FROM carbon_ledger.activity a "
 		"WHERE a.account_no = $2 AND a.kind = $3 "
-		"AND a.occurred_at >= (pg_catalog.date_trunc('day', $5 AT TIME ZONE p.time_zone) "
+		"AND a.occurred_at >= (pg_catalog.date_trunc('day', $4 AT TIME ZONE p.time_zone) "
 		"AT TIME ZONE p.time_zone) "
-		"AND a.occurred_at < ((pg_catalog.date_trunc('day', $5 AT TIME ZONE p.time_zone) "
+		"AND a.occurred_at < ((pg_catalog.date_trunc('day', $4 AT TIME ZONE p.time_zone) "
 		"+ '1 day'::pg_catalog.interval) AT TIME ZONE p.time_zone)) END, "
 		"p.credits_per_tonne "
 		"FROM carbon_ledger.programme p "
 		"LEFT JOIN carbon_ledger.programme_activity_cap c "
 		"ON c.programme_id = p.programme_id AND c.kind = $3 "
-		"WHERE p.programme_id = $6",
-	"TTTIZT"},
-	/* the lot and the new balance; returns whether the lot has expired */
-	[ST_LOT_BALANCE] = {
-		"WITH lot AS (INSERT INTO carbon_ledger.credit_lot "
+		"WHERE p.programme_id = $1",
+	"TTTZ"},
+	/* returns whether the lot has expired already */
+	[ST_LOT] = {
+		"INSERT INTO carbon_ledger.credit_lot "
 		"(lot_id, account_no, credits, earned_at, expires_at) "
 		"VALUES ($1, $2, $3, $4, (($4 AT TIME ZONE $6) + $5) AT TIME ZONE $6) "
-		"RETURNING expires_at <= pg_catalog.statement_timestamp() AS expired) "
-		"UPDATE carbon_ledger.account a SET balance = $7 "
-		"WHERE a.account_no = $2 RETURNING (SELECT l.expired FROM lot l)",
-	"ITCZVTC"},
+		"RETURNING expires_at <= pg_catalog.statement_timestamp()",
+	"ITCZVT"},
 	[ST_BALANCE] = {
 		"UPDATE carbon_ledger.account SET balance = $2 WHERE account_no = $1",
 	"TC"},
@@ -185,37 +167,34 @@ static const struct
 	[ST_SWEEP] = {
 		"SELECT carbon_ledger.sweep_account($1, pg_catalog.statement_timestamp())",
 	"T"},
-
-	/*
-	 * The claim (a row of kind -1 when the id was new), then the account's
-	 * lots (0) with what was taken from (1) and written off (2) each, as
-	 * rows to add up: no aggregate, no correlated subquery, one index scan
-	 * of each table.  Credits are carbon_credit, an int64 of thousandths.
-	 */
 	[ST_CLAIM_REDEMPTION] = {
-		CLAIM("redemption", REDEMPTION_CONTENT)
-		"SELECT -1, NULL::pg_catalog.int8, NULL, NULL::pg_catalog.timestamptz, "
-		"NULL::pg_catalog.timestamptz WHERE EXISTS (SELECT 1 FROM claim) "
-		"UNION ALL "
-		"SELECT 0, l.lot_id, l.credits, l.expires_at, l.earned_at "
-		"FROM carbon_ledger.credit_lot l WHERE l.account_no = $2 "
-		"UNION ALL "
-		"SELECT 1, a.lot_id, a.credits, NULL, NULL "
-		"FROM carbon_ledger.credit_allocation a WHERE a.account_no = $2 "
-		"UNION ALL "
-		"SELECT 2, e.lot_id, e.credits, NULL, NULL "
-		"FROM carbon_ledger.credit_expiry e WHERE e.account_no = $2",
+		"INSERT INTO carbon_ledger.request "
+		"(request_id, operation, account_no, content) "
+		"VALUES ($1, 'redemption', $2, " REDEMPTION_CONTENT ") "
+		"ON CONFLICT (request_id) DO NOTHING",
 	"TTITI"},
-	/* each lot's share ($3, $4) of redemption $1, and the new balance */
-	[ST_ALLOCATE_BALANCE] = {
-		"WITH alloc AS (INSERT INTO carbon_ledger.credit_allocation "
-		"(redemption_id, lot_id, account_no, credits) "
-		"SELECT $1, u.lot, $2, %1$s.carbon_credit_from_thousandths(u.take) "
-		"FROM ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) "
-		"AS u (lot, take)) "
-		"UPDATE carbon_ledger.account a SET balance = $5 "
-		"WHERE a.account_no = $2",
-	"ITAAC"},
+	/*
+	 * The account's lots with what was taken from and written off each,
+	 * as rows to add up (no aggregate, no correlated subquery: one index
+	 * scan of each table).  Credits are carbon_credit, an int64 of
+	 * thousandths.
+	 */
+	[ST_LOTS] = {
+		"SELECT 0, l.lot_id, l.credits, l.expires_at, l.earned_at "
+		"FROM carbon_ledger.credit_lot l WHERE l.account_no = $1 "
+		"UNION ALL "
+		"SELECT 1, a.lot_id, a.credits, NULL::pg_catalog.timestamptz, "
+		"NULL::pg_catalog.timestamptz "
+		"FROM carbon_ledger.credit_allocation a WHERE a.account_no = $1 "
+		"UNION ALL "
+		"SELECT 2, e.lot_id, e.credits, NULL::pg_catalog.timestamptz, "
+		"NULL::pg_catalog.timestamptz "
+		"FROM carbon_ledger.credit_expiry e WHERE e.account_no = $1",
+	"T"},
+	[ST_ALLOCATE] = {
+		"INSERT INTO carbon_ledger.credit_allocation "
+		"(redemption_id, lot_id, account_no, credits) VALUES ($1, $2, $3, $4)",
+	"IITC"},
 	[ST_ORIGINAL] = {
 		"SELECT r.credits, r.reverses, r.redeemed_at "
 		"FROM carbon_ledger.redemption r "
@@ -380,9 +359,6 @@ plan(LedgerStmt which)
 			case 'I':
 				types[i] = INT8OID;
 				break;
-			case 'A':
-				types[i] = INT8ARRAYOID;
-				break;
 			case 'Z':
 				types[i] = TIMESTAMPTZOID;
 				break;
@@ -538,18 +514,21 @@ lock_account(const char *operation, Datum account_no, LockedAccount *acc)
 }
 
 /*
- * refuse_request: raises the error for a request_id that a claim found
- * seen before: refuse_request() says LD006 (a replay) or LD007 (a reuse),
- * or 40001 when the claim that beat it is not visible.  args are the
- * claim's first five arguments.
+ * claim_request: claims the request_id (INSERT ... ON CONFLICT DO NOTHING
+ * into carbon_ledger.request, which waits for a concurrent claim and, at
+ * REPEATABLE READ or SERIALIZABLE, raises 40001 for an invisible
+ * conflicting row); if it was seen before, refuse_request() raises LD006
+ * (replay) or LD007 (reuse).  args are the claim's five arguments.
  */
 static void
-refuse_request(LedgerStmt claim, const char *operation, const char *content,
-			   Datum *args, const char *nulls)
+claim_request(LedgerStmt claim, const char *operation, const char *content,
+			  Datum *args, const char *nulls)
 {
 	Oid			types[5];
 	int			i;
 
+	if (run(claim, args, nulls) > 0)
+		return;
 	for (i = 0; i < 5; i++)
 		types[i] = SPI_getargtypeid(plan(claim), i);
 	SPI_execute_with_args(psprintf("SELECT carbon_ledger.refuse_request($1, '%s', $2, %s)",
@@ -703,7 +682,8 @@ activity_book(TriggerData *td)
 	Datum		kind;
 	int64		grams;
 	LockedAccount acc;
-	Datum		args[7];
+	Datum		args[6];
+	char		nulls[6] = "      ";
 	char	   *rate_text;
 	Datum		rate;
 	Datum		lifetime;
@@ -738,20 +718,22 @@ activity_book(TriggerData *td)
 	args[2] = kind;
 	args[3] = Int64GetDatum(grams);
 	args[4] = TimestampTzGetDatum(occurred_at);
-	args[5] = CStringGetTextDatum(acc.programme_id);
-	if (run(ST_CLAIM_ACTIVITY, args, NULL) == 0)
+	claim_request(ST_CLAIM_ACTIVITY, "activity", ACTIVITY_CONTENT, args, NULL);
+
+	args[0] = CStringGetTextDatum(acc.programme_id);
+	args[1] = account_no;
+	args[2] = kind;
+	args[3] = TimestampTzGetDatum(occurred_at);
+	if (run(ST_PROGRAMME, args, NULL) == 0)
 		elog(ERROR, "programme \"%s\" of account \"%s\" not found",
 			 acc.programme_id, account);
-	if (!DatumGetBool(column(1, &isnull)))
-		refuse_request(ST_CLAIM_ACTIVITY, "activity", ACTIVITY_CONTENT, args,
-					   NULL);
-	rate_text = TextDatumGetCString(column(2, &isnull));
-	lifetime = column(3, &isnull);
-	tz = column(4, &isnull);
-	cap = DatumGetInt64(column(5, &capped));
+	rate_text = TextDatumGetCString(column(1, &isnull));
+	lifetime = column(2, &isnull);
+	tz = column(3, &isnull);
+	cap = DatumGetInt64(column(4, &capped));
 	capped = !capped;
-	used = capped ? DatumGetInt64(column(6, &isnull)) : 0;
-	rate = column(7, &isnull);
+	used = capped ? DatumGetInt64(column(5, &isnull)) : 0;
+	rate = column(6, &isnull);
 
 	eligible = cl_cap_eligible(grams, capped, cap, used);
 	st = cl_rate_parse(rate_text, strlen(rate_text), &r);
@@ -773,9 +755,9 @@ activity_book(TriggerData *td)
 		args[3] = TimestampTzGetDatum(occurred_at);
 		args[4] = lifetime;
 		args[5] = tz;
-		args[6] = Int64GetDatum(acc.balance + earned);
-		run(ST_LOT_BALANCE, args, NULL);
+		run(ST_LOT, args, nulls);
 		expired = DatumGetBool(column(1, &isnull));
+		set_balance(account_no, acc.balance + earned);
 		if (expired)
 			/* reported after its credits expired: written off at once */
 			run(ST_SWEEP, &account_no, NULL);
@@ -792,30 +774,28 @@ activity_book(TriggerData *td)
 }
 
 /*
- * account_lots: from the rows of the redemption's claim, whether the
- * request_id was claimed, and the lots of the locked account with what
- * is left in each (earned, less allocations, plus what reversals gave
- * back, less write-offs); *n is set to their number.
+ * account_lots: the lots of a locked account with what is left in each
+ * (earned, less allocations, plus what reversals gave back, less
+ * write-offs); *n is set to their number.
  */
 static ClLot *
-account_lots(uint64 rows, size_t *n, bool *claimed)
+account_lots(Datum account_no, size_t *n)
 {
-	SPITupleTable *tt = SPI_tuptable;
+	SPITupleTable *tt;
+	uint64		rows;
 	uint64		i;
 	size_t		nlots = 0;
 	ClLot	   *lots;
 	bool		isnull;
 
-	*claimed = false;
+	rows = run(ST_LOTS, &account_no, NULL);
+	tt = SPI_tuptable;
 	lots = palloc(sizeof(ClLot) * (rows + 1));
 	for (i = 0; i < rows; i++)
 	{
 		HeapTuple	row = tt->vals[i];
-		int32		kind = DatumGetInt32(SPI_getbinval(row, tt->tupdesc, 1, &isnull));
 
-		if (kind == -1)
-			*claimed = true;
-		if (kind != 0)
+		if (DatumGetInt32(SPI_getbinval(row, tt->tupdesc, 1, &isnull)) != 0)
 			continue;
 		lots[nlots].lot_id = DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 2, &isnull));
 		lots[nlots].remaining = DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 3, &isnull));
@@ -830,7 +810,7 @@ account_lots(uint64 rows, size_t *n, bool *claimed)
 		HeapTuple	row = tt->vals[i];
 		ClLot	   *lot;
 
-		if (DatumGetInt32(SPI_getbinval(row, tt->tupdesc, 1, &isnull)) <= 0)
+		if (DatumGetInt32(SPI_getbinval(row, tt->tupdesc, 1, &isnull)) == 0)
 			continue;
 		lot = cl_lots_find(lots, nlots,
 						   DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 2, &isnull)));
@@ -948,7 +928,6 @@ redemption_book(TriggerData *td)
 	char		nulls[5] = "     ";
 	int64		balance;
 	int64		taken;
-	bool		claimed;
 	ClLot	   *lots;
 	size_t		nlots;
 	size_t		i;
@@ -979,11 +958,8 @@ redemption_book(TriggerData *td)
 	args[3] = new_value(td, "item", &isnull);
 	args[4] = reverses;
 	nulls[4] = no_reverses ? 'n' : ' ';
-	lots = account_lots(run(ST_CLAIM_REDEMPTION, args, nulls), &nlots,
-						&claimed);
-	if (!claimed)
-		refuse_request(ST_CLAIM_REDEMPTION, "redemption", REDEMPTION_CONTENT,
-					   args, nulls);
+	claim_request(ST_CLAIM_REDEMPTION, "redemption", REDEMPTION_CONTENT, args,
+				  nulls);
 
 	if (!no_reverses)
 	{
@@ -994,12 +970,14 @@ redemption_book(TriggerData *td)
 	}
 
 	/*
-	 * Expiry is judged at the time of booking, not at redeemed_at: lots
-	 * expired by now with credits left are written off first
-	 * (sweep_account(), whose write-offs lower the balance), and a
-	 * redemption dated before a lot expired but booked after cannot spend
-	 * it (docs/ledger.md, "Backdated bookings").
+	 * The account's lots and what is left in each.  Expiry is judged at
+	 * the time of booking, not at redeemed_at: lots expired by now with
+	 * credits left are written off first (sweep_account(), whose
+	 * write-offs lower the balance), and a redemption dated before a lot
+	 * expired but booked after cannot spend it (docs/ledger.md, "Backdated
+	 * bookings").
 	 */
+	lots = account_lots(account_no, &nlots);
 	balance = acc.balance;
 	if (cl_lots_need_sweep(lots, nlots, now))
 	{
@@ -1011,40 +989,32 @@ redemption_book(TriggerData *td)
 	taken = cl_lots_allocate(lots, nlots, now, redeemed_at, want);
 	if (taken == want)
 	{
-		Datum	   *ids = palloc(sizeof(Datum) * (nlots + 1));
-		Datum	   *takes = palloc(sizeof(Datum) * (nlots + 1));
-		int			shares = 0;
-		Datum		alloc[5];
+		Datum		alloc[4];
 
+		alloc[0] = new_value(td, "redemption_id", &isnull);
+		alloc[2] = account_no;
 		for (i = 0; i < nlots; i++)
 		{
 			if (lots[i].take == 0)
 				continue;
-			ids[shares] = Int64GetDatum(lots[i].lot_id);
-			takes[shares] = Int64GetDatum(lots[i].take);
-			shares++;
+			alloc[1] = Int64GetDatum(lots[i].lot_id);
+			alloc[3] = Int64GetDatum(lots[i].take);
+			run(ST_ALLOCATE, alloc, NULL);
 		}
-		alloc[0] = new_value(td, "redemption_id", &isnull);
-		alloc[1] = account_no;
-		alloc[2] = PointerGetDatum(construct_array(ids, shares, INT8OID, 8,
-												   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		alloc[3] = PointerGetDatum(construct_array(takes, shares, INT8OID, 8,
-												   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
-		alloc[4] = Int64GetDatum(balance - want);
-		run(ST_ALLOCATE_BALANCE, alloc, NULL);
-		return heap_modify_tuple_by_cols(td->tg_trigtuple, desc, 1, &col,
-										 &booked, &bnull);
 	}
 
-	ereport(ERROR,
-			(errcode(LD('0', '0', '5')),
+	if (taken < want)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '5')),
 				 errmsg("redemption rejected: credits exceed the available balance"),
 				 errdetail("Redemption \"%s\" on account \"%s\" asks for %s credits; %s are available on %s (balance %s after expired credits were written off).",
 						   request, account, credits_text(want),
 						   credits_text(taken), ts_text(redeemed_at),
 						   credits_text(balance)),
 				 errhint("Expired credits cannot be redeemed: a credit that has expired by the time of booking is not available, whatever redeemed_at says.")));
-	return NULL;				/* not reached */
+	set_balance(account_no, balance - want);
+	return heap_modify_tuple_by_cols(td->tg_trigtuple, desc, 1, &col,
+									 &booked, &bnull);
 }
 
 /*
