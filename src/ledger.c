@@ -41,8 +41,11 @@
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
 #include "access/xact.h"
 #include "catalog/index.h"
+#include "catalog/pg_am.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_proc.h"
@@ -62,9 +65,11 @@
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/rls.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
+#include "utils/fmgroids.h"
 
 #include "ledger_core.h"
 
@@ -595,6 +600,144 @@ typedef struct LockedAccount
 	int64		balance;
 }			LockedAccount;
 
+/* the columns of an account a booking reads, in ST_LOCK's order */
+static const char *const account_columns[] = {
+	"status", "opened_at", "programme_id", "balance", "closed_at"
+};
+
+/*
+ * lock_account_direct: SELECT ... FOR UPDATE of one account row without
+ * the executor: a look-up of its primary key with the statement's
+ * snapshot (taken as SPI takes it: after a command counter increment, at
+ * the current command), then the row lock, with the executor's rules for
+ * a row updated or deleted concurrently: at READ COMMITTED the lock waits
+ * and follows the update to the latest version; at REPEATABLE READ and
+ * SERIALIZABLE it fails with 40001.  The index scan takes the predicate
+ * locks SERIALIZABLE needs.  Sets values (the columns of account_columns)
+ * and returns 1 if the row was locked, 0 if there is no such row, -1 if
+ * it cannot look up (the key is not a one-column btree index on
+ * account_no): the caller then runs ST_LOCK.
+ */
+static int
+lock_account_direct(Datum account_no, Datum *values, bool *nulls)
+{
+	Oid			relid = get_relname_relid("account",
+										  get_namespace_oid("carbon_ledger", false));
+	Relation	rel;
+	Relation	idx;
+	Oid			pk;
+	int			key_att;
+	ScanKeyData key;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	Snapshot	snap;
+	bool		found;
+	int			result = 1;
+	int			i;
+	TM_Result	res;
+	TM_FailureData tmfd;
+
+	if (!OidIsValid(relid))
+		return -1;
+	rel = table_open(relid, RowShareLock);
+	pk = RelationGetPrimaryKeyIndex(rel);
+	key_att = SPI_fnumber(RelationGetDescr(rel), "account_no");
+	if (!OidIsValid(pk))
+	{
+		table_close(rel, NoLock);
+		return -1;
+	}
+	idx = index_open(pk, AccessShareLock);
+	if (idx->rd_rel->relam != BTREE_AM_OID ||
+		idx->rd_index->indnatts != 1 ||
+		idx->rd_index->indkey.values[0] != key_att)
+	{
+		index_close(idx, NoLock);
+		table_close(rel, NoLock);
+		return -1;
+	}
+
+	CommandCounterIncrement();
+	PushCopiedSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	snap = GetActiveSnapshot();
+
+	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   idx->rd_indcollation[0], F_TEXTEQ, account_no);
+	slot = table_slot_create(rel, NULL);
+	scan = index_beginscan(rel, idx, snap, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+
+	if (found)
+	{
+		ItemPointerData tid = slot->tts_tid;
+
+		res = table_tuple_lock(rel, &tid, snap, slot,
+							   GetCurrentCommandId(true), LockTupleExclusive,
+							   LockWaitBlock,
+							   IsolationUsesXactSnapshot() ? 0 :
+							   TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+							   &tmfd);
+		switch (res)
+		{
+			case TM_Ok:
+				break;
+			case TM_SelfModified:
+				/* changed by this very command: not there for it */
+				result = 0;
+				break;
+			case TM_Updated:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent update")));
+				elog(ERROR, "unexpected table_tuple_lock status: %u", res);
+				break;
+			case TM_Deleted:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent delete")));
+				result = 0;
+				break;
+			default:
+				elog(ERROR, "unexpected table_tuple_lock status: %u", res);
+		}
+	}
+	else
+		result = 0;
+
+	if (result == 1)
+	{
+		bool		isnull;
+		Datum		key_now = slot_getattr(slot, key_att, &isnull);
+
+		/* the latest version must still be the account asked for */
+		if (isnull || !DatumGetBool(DirectFunctionCall2Coll(texteq,
+															idx->rd_indcollation[0],
+															key_now, account_no)))
+			result = 0;
+		for (i = 0; result == 1 && i < (int) lengthof(account_columns); i++)
+			values[i] = slot_getattr(slot,
+									 SPI_fnumber(RelationGetDescr(rel),
+												 account_columns[i]),
+									 &nulls[i]);
+		/* the text values outlive the slot */
+		for (i = 0; result == 1 && i < (int) lengthof(account_columns); i++)
+			if (!nulls[i] && !TupleDescAttr(RelationGetDescr(rel),
+											SPI_fnumber(RelationGetDescr(rel),
+														account_columns[i]) - 1)->attbyval)
+				values[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(values[i]));
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	PopActiveSnapshot();
+	index_close(idx, NoLock);
+	table_close(rel, NoLock);
+	return result;
+}
+
 /*
  * lock_account: locks the account row (the first lock of every booking)
  * and returns it; LD002 if it does not exist, LD003 if frozen, LD004 if
@@ -607,18 +750,28 @@ lock_account(const char *operation, Datum account_no, LockedAccount *acc)
 	char	   *status;
 	bool		isnull;
 	Datum		closed;
+	Datum		values[lengthof(account_columns)];
+	bool		nulls[lengthof(account_columns)];
+	int			found = lock_account_direct(account_no, values, nulls);
+	int			i;
 
-	if (run(ST_LOCK, &account_no, NULL) == 0)
+	if (found < 0)
+	{
+		found = run(ST_LOCK, &account_no, NULL) > 0;
+		for (i = 0; found && i < (int) lengthof(account_columns); i++)
+			values[i] = column(i + 1, &nulls[i]);
+	}
+	if (!found)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '2')),
 				 errmsg("%s rejected: account \"%s\" does not exist",
 						operation, account),
 				 errdetail("No row of carbon_ledger.account has account_no \"%s\".",
 						   account)));
-	status = TextDatumGetCString(column(1, &isnull));
-	acc->opened_at = DatumGetTimestampTz(column(2, &isnull));
-	acc->programme_id = TextDatumGetCString(column(3, &isnull));
-	acc->balance = DatumGetInt64(column(4, &isnull));
+	status = TextDatumGetCString(values[0]);
+	acc->opened_at = DatumGetTimestampTz(values[1]);
+	acc->programme_id = TextDatumGetCString(values[2]);
+	acc->balance = DatumGetInt64(values[3]);
 	if (strcmp(status, "frozen") == 0)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '3')),
@@ -629,7 +782,8 @@ lock_account(const char *operation, Datum account_no, LockedAccount *acc)
 				 errhint("Unfreeze the account (status active) before booking on it.")));
 	if (strcmp(status, "active") != 0)
 	{
-		closed = column(5, &isnull);
+		closed = values[4];
+		isnull = nulls[4];
 		ereport(ERROR,
 				(errcode(LD('0', '0', '4')),
 				 errmsg("%s rejected: account \"%s\" is closed",
