@@ -19,46 +19,46 @@
 
 #define PARSE(s, r) cl_rate_parse((s), strlen(s), (r))
 
-/* Rates as numeric writes them, held exactly. */
+/* Rates as numeric writes them, held exactly (or reported not to be). */
 static void
 test_rate_parse(void **state)
 {
-	ClRate		r;
+	static const struct
+	{
+		const char *text;
+		ClLedgerStatus status;
+		int64		digits;
+		int			scale;
+	}			cases[] = {
+		{"1000", CL_LEDGER_OK, 1000, 0},
+		{"0.125", CL_LEDGER_OK, 125, 3},
+		/* trailing zeros after the point change nothing */
+		{"12.500", CL_LEDGER_OK, 125, 1},
+		{"7.000", CL_LEDGER_OK, 7, 0},
+		/* but zeros of the integer part count */
+		{"1000.0", CL_LEDGER_OK, 1000, 0},
+		/* eighteen decimals are held, nineteen are not */
+		{"0.000000000000000001", CL_LEDGER_OK, 1, 18},
+		{"0.0000000000000000001", CL_LEDGER_UNREPRESENTABLE, 0, 0},
+		{"0.00000000000000000010", CL_LEDGER_UNREPRESENTABLE, 0, 0},
+		/* int64 digits are held, more are not */
+		{"9223372036854775807", CL_LEDGER_OK, PG_INT64_MAX, 0},
+		{"9223372036854775808", CL_LEDGER_UNREPRESENTABLE, 0, 0},
+		{"922337203685477580.8", CL_LEDGER_UNREPRESENTABLE, 0, 0},
+		{"100000000000000000000000000000", CL_LEDGER_UNREPRESENTABLE, 0, 0},
+	};
+	size_t		i;
 
-	assert_int_equal(PARSE("1000", &r), CL_LEDGER_OK);
-	assert_int_equal(r.digits, 1000);
-	assert_int_equal(r.scale, 0);
-	assert_int_equal(PARSE("0.125", &r), CL_LEDGER_OK);
-	assert_int_equal(r.digits, 125);
-	assert_int_equal(r.scale, 3);
-	/* trailing zeros after the point change nothing */
-	assert_int_equal(PARSE("12.500", &r), CL_LEDGER_OK);
-	assert_int_equal(r.digits, 125);
-	assert_int_equal(r.scale, 1);
-	assert_int_equal(PARSE("7.000", &r), CL_LEDGER_OK);
-	assert_int_equal(r.digits, 7);
-	assert_int_equal(r.scale, 0);
-	/* but zeros of the integer part count */
-	assert_int_equal(PARSE("1000.0", &r), CL_LEDGER_OK);
-	assert_int_equal(r.digits, 1000);
-	assert_int_equal(r.scale, 0);
-	/* eighteen decimals are held, nineteen are not */
-	assert_int_equal(PARSE("0.000000000000000001", &r), CL_LEDGER_OK);
-	assert_int_equal(r.digits, 1);
-	assert_int_equal(r.scale, 18);
-	assert_int_equal(PARSE("0.0000000000000000001", &r),
-					 CL_LEDGER_UNREPRESENTABLE);
-	assert_int_equal(PARSE("0.00000000000000000010", &r),
-					 CL_LEDGER_UNREPRESENTABLE);
-	/* int64 digits are held, more are not */
-	assert_int_equal(PARSE("9223372036854775807", &r), CL_LEDGER_OK);
-	assert_int_equal(r.digits, PG_INT64_MAX);
-	assert_int_equal(PARSE("9223372036854775808", &r),
-					 CL_LEDGER_UNREPRESENTABLE);
-	assert_int_equal(PARSE("922337203685477580.8", &r),
-					 CL_LEDGER_UNREPRESENTABLE);
-	assert_int_equal(PARSE("100000000000000000000000000000", &r),
-					 CL_LEDGER_UNREPRESENTABLE);
+	for (i = 0; i < lengthof(cases); i++)
+	{
+		ClRate		r = {-1, -1};
+
+		assert_int_equal(PARSE(cases[i].text, &r), cases[i].status);
+		if (cases[i].status != CL_LEDGER_OK)
+			continue;
+		assert_int_equal(r.digits, cases[i].digits);
+		assert_int_equal(r.scale, cases[i].scale);
+	}
 }
 
 /* What numeric can write that is not a plain positive decimal. */
