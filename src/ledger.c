@@ -8,8 +8,11 @@
  *
  * The rules are those of docs/ledger.md; the arithmetic (credits from rate
  * and grams, daily caps, lot allocation) is in src/core/ledger_core.c.
- * Each booking runs its statements through SPI plans prepared once per
- * backend (SPI_prepare + SPI_keepplan) with every table and extension
+ * Each booking locks its account row and writes its credit lots and
+ * allocations without the executor (lock_account_direct, direct_insert:
+ * the statements that gain most from it and whose tables are not
+ * audited), and runs its other statements through SPI plans prepared once
+ * per backend (SPI_prepare + SPI_keepplan) with every table and extension
  * function named with its schema.  While a booking runs, and only then:
  *
  *	- the current user is the extension's owner (the owner of the trigger
