@@ -94,8 +94,8 @@ fp_raise_parse(const FpKind *kind, FpStatus status, const char *str,
 							kind->typname, str),
 					 errdetail("Unit \"%.*s\" is not recognised: units are case-sensitive.",
 							   (int) err->unit_len, err->unit),
-					 errhint("Did you mean \"%s\"?  Accepted units are %s.",
-							 err->match->name, kind->unit_list)));
+					 errhint("Did you mean \"%s%s\"?  Accepted units are %s.",
+							 err->match->name, err->suffix, kind->unit_list)));
 			break;
 		default:
 			ereport(ERROR,

@@ -41,10 +41,10 @@ tco2e_in_unit(PG_FUNCTION_ARGS)
 	if (status == FP_WRONG_CASE_UNIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit \"%s\" is not recognised: units are case-sensitive",
-						ustr),
-				 errhint("Did you mean \"%s\"?  Accepted units are %s.",
-						 err.match->name, fp_tco2e_kind.unit_list)));
+				 errmsg("unit \"%s\" is not recognised", ustr),
+				 errdetail("Units are case-sensitive."),
+				 errhint("Did you mean \"%s%s\"?  Accepted units are %s.",
+						 err.match->name, err.suffix, fp_tco2e_kind.unit_list)));
 	else if (status == FP_AMBIGUOUS_UNIT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

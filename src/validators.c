@@ -52,7 +52,7 @@ cn_resident_id_is_valid(PG_FUNCTION_ARGS)
 
 /*
  * luhn_is_valid
- *		Whether the text is a bank card number of 12 to 19 digits passing
+ *		Whether the text is a bank card number of 8 to 19 digits passing
  *		the Luhn check.
  */
 Datum

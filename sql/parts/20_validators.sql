@@ -23,7 +23,7 @@ RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'luhn_is_valid'
 LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.luhn_is_valid(pg_catalog.text) IS
-	'whether the text is a bank card number of 12 to 19 digits passing the Luhn check';
+	'whether the text is a bank card number of 8 to 19 digits (ISO/IEC 7812-1) passing the Luhn check';
 
 -- A Unified Social Credit Code.  The ledger itself accepts, for loans, a
 -- code that is valid or listed in carbon_ledger.uscc_exception; the domain

@@ -45,8 +45,10 @@ COMMENT ON FUNCTION carbon_ledger.loan_balance(pg_catalog.text, pg_catalog.date)
 -- regional_summary(period_start, period_end): one row per prefecture-level
 -- region (gb2260_prefecture of the account, loan or loan book region; a
 -- code that rolls up to no prefecture stays on its own code) plus a total
--- row (region_code NULL).  Days are those of each account's programme time
--- zone, so the result never depends on the session's TimeZone.
+-- row (region_code NULL), present with zeros even for an empty ledger.
+-- Days are those of each account's programme time zone, so the result
+-- never depends on the session's TimeZone.  STRICT: a NULL bound gives no
+-- rows rather than a row of meaningless zeros.
 CREATE FUNCTION carbon_ledger.regional_summary(period_start pg_catalog.date,
 											   period_end pg_catalog.date)
 RETURNS TABLE (
@@ -67,7 +69,7 @@ RETURNS TABLE (
 	carbon_reduction_loan_balance pg_catalog.numeric,
 	carbon_reduction_attributed @extschema@.tco2e
 )
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 -- The per-loan balance calls make the planner's estimate large enough for
 -- JIT compilation, which then took seconds and cannot be cancelled
@@ -165,9 +167,14 @@ WITH codes AS (
 		   j.cr_bal, j.cr_grams
 	FROM joined j
 	UNION ALL
-	SELECT NULL, true, sum(j.accounts), sum(j.new_accounts), sum(j.activities),
-		   sum(j.grams), sum(j.earned), sum(j.redeemed), sum(j.bal),
-		   sum(j.bal_before), sum(j.total), sum(j.cr_bal), sum(j.cr_grams)
+	-- the total row is there even when no region is: zeros, not NULLs
+	-- (the loan book total stays NULL when there is none)
+	SELECT NULL, true, coalesce(sum(j.accounts), 0),
+		   coalesce(sum(j.new_accounts), 0), coalesce(sum(j.activities), 0),
+		   coalesce(sum(j.grams), 0), coalesce(sum(j.earned), 0),
+		   coalesce(sum(j.redeemed), 0), coalesce(sum(j.bal), 0.00),
+		   coalesce(sum(j.bal_before), 0.00), sum(j.total),
+		   coalesce(sum(j.cr_bal), 0.00), coalesce(sum(j.cr_grams), 0)
 	FROM joined j
 )
 SELECT r.pref,

@@ -242,6 +242,7 @@ RETURNS TABLE (
 )
 LANGUAGE plpgsql
 STABLE
+STRICT		/* a NULL bound or zone gives no rows, as regional_summary() */
 SET search_path = pg_catalog, pg_temp
 SET enable_partitionwise_aggregate = on
 AS $$
@@ -362,9 +363,14 @@ WITH acc AS (
 ), rollup AS (
 	SELECT p.*, false AS is_total FROM by_pref p
 	UNION ALL
-	SELECT NULL, sum(accounts), sum(new_accounts), sum(activities),
-		   sum(grams), sum(earned), sum(redeemed), sum(bal),
-		   sum(bal_before), sum(total), sum(cr_bal), sum(cr_grams), true
+	-- the total row is there even when no region is: zeros, not NULLs
+	-- (the loan book total stays NULL when there is none)
+	SELECT NULL, coalesce(sum(accounts), 0), coalesce(sum(new_accounts), 0),
+		   coalesce(sum(activities), 0), coalesce(sum(grams), 0),
+		   coalesce(sum(earned), 0), coalesce(sum(redeemed), 0),
+		   coalesce(sum(bal), 0.00), coalesce(sum(bal_before), 0.00),
+		   sum(total), coalesce(sum(cr_bal), 0.00),
+		   coalesce(sum(cr_grams), 0), true
 	FROM by_pref
 ), named AS (
 	SELECT r.*, g.name, g.name_en

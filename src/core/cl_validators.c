@@ -317,8 +317,9 @@ cl_gb2260_is_wellformed(const char *s, size_t len)
 
 /*
  * cl_luhn_is_valid
- *		A bank card number: 12 to 19 ASCII digits passing the Luhn (mod 10)
- *		check.  No spaces or dashes are accepted.
+ *		A bank card number: 8 to 19 ASCII digits (the lengths ISO/IEC 7812-1
+ *		allows a primary account number) passing the Luhn (mod 10) check.
+ *		No spaces or dashes are accepted.
  */
 bool
 cl_luhn_is_valid(const char *s, size_t len)

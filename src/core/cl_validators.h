@@ -24,7 +24,7 @@
 #define CL_ORGCODE_LEN		9
 #define CL_RESIDENT_ID_LEN	18
 #define CL_GB2260_LEN		6
-#define CL_LUHN_MIN_LEN		12
+#define CL_LUHN_MIN_LEN		8	/* ISO/IEC 7812-1: 8 to 19 digits */
 #define CL_LUHN_MAX_LEN		19
 
 /* value of a character of the USCC alphabet, or -1 */

@@ -154,6 +154,23 @@ fp_unit_matches(const FpKind *kind, const FpUnit *u, const char *str,
 }
 
 /*
+ * Record in err that str[0..len) matched unit u, possibly in another case,
+ * and how the CO2e suffix that may follow it is properly written, so that
+ * a hint can name the whole unit meant ("kg CO2e" for "KG co2e").
+ */
+static void
+fp_note_match(FpParseError *err, const FpUnit *u, const char *str,
+			  size_t len)
+{
+	err->match = u;
+	if (len == u->len)
+		err->suffix = "";
+	else
+		err->suffix = fp_isspace((unsigned char) str[u->len]) ?
+			" CO2e" : "CO2e";
+}
+
+/*
  * Look up the unit written in str[0..len) (no surrounding white space).
  * Sets *exp10 on success; on failure fills err and says why.
  */
@@ -166,6 +183,7 @@ fp_lookup_unit(const FpKind *kind, const char *str, size_t len,
 	err->unit = str;
 	err->unit_len = len;
 	err->match = NULL;
+	err->suffix = "";
 
 	for (u = kind->units; u->name != NULL; u++)
 	{
@@ -173,7 +191,7 @@ fp_lookup_unit(const FpKind *kind, const char *str, size_t len,
 		{
 			if (u->rejected)
 			{
-				err->match = u;
+				fp_note_match(err, u, str, len);
 				return FP_AMBIGUOUS_UNIT;
 			}
 			*exp10 = u->exp10;
@@ -190,7 +208,7 @@ fp_lookup_unit(const FpKind *kind, const char *str, size_t len,
 	{
 		if (u->rejected && fp_unit_matches(kind, u, str, len, true))
 		{
-			err->match = u;
+			fp_note_match(err, u, str, len);
 			return FP_AMBIGUOUS_UNIT;
 		}
 	}
@@ -198,7 +216,7 @@ fp_lookup_unit(const FpKind *kind, const char *str, size_t len,
 	{
 		if (fp_unit_matches(kind, u, str, len, true))
 		{
-			err->match = u;
+			fp_note_match(err, u, str, len);
 			return FP_WRONG_CASE_UNIT;
 		}
 	}
@@ -222,6 +240,7 @@ fp_unit_exp10(const FpKind *kind, const char *str, size_t len, int *exp10,
 	err->unit = str + start;
 	err->unit_len = len - start;
 	err->match = NULL;
+	err->suffix = "";
 	if (len == start)
 		return FP_UNKNOWN_UNIT;
 	return fp_lookup_unit(kind, str + start, len - start, exp10, err);
@@ -286,6 +305,7 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 	uint64		mant;
 
 	memset(err, 0, sizeof(*err));
+	err->suffix = "";
 
 	while (pos < len && fp_isspace((unsigned char) str[pos]))
 		pos++;

@@ -66,6 +66,8 @@ typedef struct FpParseError
 	const char *unit;			/* the offending unit word (not terminated) */
 	size_t		unit_len;
 	const FpUnit *match;		/* rejected or wrong-case unit it matched */
+	const char *suffix;			/* "", "CO2e" or " CO2e": how the CO2e that
+								 * followed match is written, for hints */
 } FpParseError;
 
 /* Longest output of fp_format, terminating zero included */

@@ -15,6 +15,13 @@ CREATE EXTENSION carbon_ledger;
 RESET client_min_messages;
 SET TimeZone = 'UTC';
 
+-- An empty ledger: only the total row, with zero counts and amounts (no
+-- NULLs) and no loan book, hence no growth or share.
+SELECT * FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31');
+
+-- a NULL period bound gives no rows (the function is STRICT)
+SELECT count(*) FROM carbon_ledger.regional_summary(NULL, '2025-03-31');
+
 -- 10 credits per tonne; days are Asia/Shanghai days
 INSERT INTO carbon_ledger.programme
 	(programme_id, name, credits_per_tonne, credit_lifetime, time_zone)

@@ -58,13 +58,18 @@ SELECT c, cn_resident_id_is_valid(c) FROM (VALUES
 	('1101051949123100２X')		-- full-width digit
 ) AS t(c);
 
--- bank card numbers (Luhn, 12 to 19 digits)
+-- bank card numbers (Luhn; ISO/IEC 7812-1 card numbers have 8 to 19
+-- digits)
 SELECT c, luhn_is_valid(c) FROM (VALUES
 	('4111111111111111'),
 	('6212345678901232'),
 	('378282246310005'),
+	('6228480402564890018'),	-- 19 digits, the longest
 	('4111111111111112'),
-	('79927398713'),			-- passes Luhn, too short for a card
+	('79927398713'),			-- the usual Luhn example, 11 digits
+	('79927398710'),			-- the same with a wrong check digit
+	('12345674'),				-- 8 digits, the shortest
+	('1234566'),				-- passes Luhn, 7 digits: too short
 	('4111 1111 1111 1111'),
 	('41111111111111111111'),
 	('')

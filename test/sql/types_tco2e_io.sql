@@ -67,6 +67,9 @@ SELECT '5 mT'::tco2e;
 SELECT '5 Tons'::tco2e;
 SELECT '5 KG'::tco2e;
 SELECT '5 Tonnes'::tco2e;
+-- the hint names the whole unit meant, CO2e included
+SELECT '5 kg co2e'::tco2e;
+SELECT '5 TCO2E'::tco2e;
 SELECT '5 furlongs'::tco2e;
 SELECT '5 CO2e'::tco2e;
 SELECT '5 kg CO2'::tco2e;

@@ -68,6 +68,7 @@ SELECT u, tco2e_in_unit('24.29 万吨', u)
 SELECT tco2e_in_unit('-9223372036854775808 g', 'g'), tco2e_in_unit('-9223372036854775808 g', 'Gt');
 SELECT tco2e_in_unit('1 t', 'ton');
 SELECT tco2e_in_unit('1 t', 'KG');
+SELECT tco2e_in_unit('1 t', 'Kg  co2E');
 SELECT tco2e_in_unit('1 t', 'stone');
 SELECT tco2e_in_unit('1 t', '');
 SELECT '2.68 t'::tco2e::numeric, '-1 g'::tco2e::numeric,

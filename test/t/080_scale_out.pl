@@ -101,6 +101,19 @@ for my $name (sort keys %shard_range)
 	$coord->safe_psql('ledger',
 		"SELECT national.attach_shard('$name', '$from', '$to')");
 }
+# Before anything is loaded, the national report of the empty ledger is
+# the single server's: a total row of zeros, not NULLs.
+is( $coord->safe_psql('ledger',
+		"SELECT s::text FROM national.regional_summary('2025-01-01', '2025-03-31') s"),
+	$single->safe_psql('ledger',
+		"SELECT s::text FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31') s"),
+	'the national report of an empty ledger is the single server\'s');
+like(
+	$coord->safe_psql('ledger',
+		"SELECT s::text FROM national.regional_summary('2025-01-01', '2025-03-31') s"),
+	qr/^\(,total,total,0,0,0,"0 tCO2e",0,0,0\.00,0\.00,/,
+	'the empty ledger\'s national total row holds zeros');
+
 # A server whose database lacks the extension is refused as a shard.
 {
 	my ($host, $port) = ($shard{shard_a}->host, $shard{shard_a}->port);

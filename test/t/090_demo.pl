@@ -19,9 +19,9 @@ for my $run (1, 2)
 {
 	mkdir "$tmp/run$run";
 	command_ok([ 'perl', "$tools/generate.pl", '--out', "$tmp/run$run",
-		'--shards', '2' ], "generator run $run");
+		'--sessions', '2' ], "generator run $run");
 }
-for my $f (qw(setup shard-1 shard-2 loans))
+for my $f (qw(setup session-1 session-2 loans))
 {
 	is(slurp_file("$tmp/run1/$f.sql"), slurp_file("$tmp/run2/$f.sql"),
 		"generator writes the same $f.sql every time");

@@ -176,8 +176,18 @@ test_error_details(void **state)
 	assert_int_equal(fp_parse(&fp_tco2e_kind, "5 KG", 4, &v, &err),
 					 FP_WRONG_CASE_UNIT);
 	assert_string_equal(err.match->name, "kg");
+	assert_string_equal(err.suffix, "");
 	assert_int_equal(err.unit_len, 2);
 	assert_memory_equal(err.unit, "KG", 2);
+	/* the hint's spelling of a CO2e suffix keeps the space, or its absence */
+	assert_int_equal(fp_parse(&fp_tco2e_kind, "5 Kg co2e", 9, &v, &err),
+					 FP_WRONG_CASE_UNIT);
+	assert_string_equal(err.match->name, "kg");
+	assert_string_equal(err.suffix, " CO2e");
+	assert_int_equal(fp_parse(&fp_tco2e_kind, "5 TCO2E", 7, &v, &err),
+					 FP_WRONG_CASE_UNIT);
+	assert_string_equal(err.match->name, "t");
+	assert_string_equal(err.suffix, "CO2e");
 	assert_int_equal(fp_parse(&fp_tco2e_kind, "5 ton ", 6, &v, &err),
 					 FP_AMBIGUOUS_UNIT);
 	assert_non_null(err.match->rejected);

@@ -190,8 +190,12 @@ test_luhn(void **state)
 	assert_true(V(cl_luhn_is_valid, "378282246310005"));
 	assert_false(V(cl_luhn_is_valid, "4111111111111112"));
 	assert_false(V(cl_luhn_is_valid, "6212345678901223"));
-	/* 79927398713 passes the check but is too short for a card */
-	assert_false(V(cl_luhn_is_valid, "79927398713"));
+	/* ISO/IEC 7812-1 card numbers have 8 to 19 digits */
+	assert_true(V(cl_luhn_is_valid, "79927398713"));
+	assert_false(V(cl_luhn_is_valid, "79927398710"));
+	assert_true(V(cl_luhn_is_valid, "12345674"));
+	assert_false(V(cl_luhn_is_valid, "1234566"));
+	assert_true(V(cl_luhn_is_valid, "6228480402564890018"));
 	assert_false(V(cl_luhn_is_valid, "4111 1111 1111 1111"));
 	assert_false(V(cl_luhn_is_valid, "41111111111111111111"));
 	assert_false(V(cl_luhn_is_valid, ""));

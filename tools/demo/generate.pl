@@ -12,8 +12,8 @@
 # the emission factors and every assumption are in docs/demo.md.
 #
 #   perl tools/demo/generate.pl > xizang.sql     (one script)
-#   perl tools/demo/generate.pl --out DIR --shards 2
-#                                (setup.sql, shard-1.sql, shard-2.sql,
+#   perl tools/demo/generate.pl --out DIR --sessions 2
+#                                (setup.sql, session-1.sql, session-2.sql,
 #                                 loans.sql: see tools/demo/load.sh)
 use strict;
 use warnings;
@@ -21,18 +21,18 @@ use utf8;
 
 binmode STDOUT, ':encoding(UTF-8)';
 
-# Options: --out DIR writes setup.sql, shard-K.sql and loans.sql there;
-# --shards N splits the activities and redemptions into N scripts.
-my ($out_dir, $shards) = (undef, 1);
+# Options: --out DIR writes setup.sql, session-K.sql and loans.sql there;
+# --sessions N splits the activities and redemptions into N scripts.
+my ($out_dir, $sessions) = (undef, 1);
 while (@ARGV)
 {
 	my $opt = shift @ARGV;
 	if ($opt eq '--out') { $out_dir = shift @ARGV; }
-	elsif ($opt eq '--shards') { $shards = shift @ARGV; }
-	else { die "usage: generate.pl [--out DIR] [--shards N]\n"; }
+	elsif ($opt eq q{--sessions}) { $sessions = shift @ARGV; }
+	else { die "usage: generate.pl [--out DIR] [--sessions N]\n"; }
 }
-die "--shards wants a number from 1 to 16\n"
-	unless defined $shards && $shards =~ /^\d+$/ && $shards >= 1 && $shards <= 16;
+die "--sessions wants a number from 1 to 16\n"
+	unless defined $sessions && $sessions =~ /^\d+$/ && $sessions >= 1 && $sessions <= 16;
 
 # ---------------------------------------------------------------------
 # Published targets (docs/demo.md, "The published figures").
@@ -709,7 +709,7 @@ for my $l (grep { !$_->{carbon_reduction} } @loans)
 # each redemption meets the balance it was planned against; COPY fires the
 # ledger's triggers and the audit trail exactly as INSERT does.  With
 # --out DIR the set is split for a parallel load: setup.sql (programme and
-# accounts), shard-K.sql for K = 1..--shards (the activities and
+# accounts), session-K.sql for K = 1..--sessions (the activities and
 # redemptions of every Nth account: an account's rows stay in one session,
 # in order), and loans.sql; without it, all of them go to standard output
 # one after the other.
@@ -788,10 +788,10 @@ copy('carbon_ledger.account',
 		ts($_->{opened}, $_->{sec})] } @accounts]);
 close_part();
 
-# Activities and redemptions, per shard, month by month.
-for my $k (1 .. $shards)
+# Activities and redemptions, per loading session, month by month.
+for my $k (1 .. $sessions)
 {
-	my $mine = sub { $_[0] % $shards == $k - 1 };
+	my $mine = sub { $_[0] % $sessions == $k - 1 };
 	my %acts_by_month;
 	push @{$acts_by_month{month_of($_->[1])}}, $_
 		for grep { $mine->($_->[0]) } @activities;
@@ -800,9 +800,9 @@ for my $k (1 .. $shards)
 		for grep { $mine->($_->{account}) } @redemptions;
 	my $total = 0;
 	$total += @$_ for values %acts_by_month, values %red_by_month;
-	my $tag = $shards > 1 ? "shard $k/$shards " : '';
+	my $tag = $sessions > 1 ? "session $k of $sessions: " : '';
 	my $loaded = 0;
-	open_part("shard-$k");
+	open_part("session-$k");
 	for my $m (sort keys %acts_by_month)
 	{
 		my @a = sort { $a->[1] <=> $b->[1] || $a->[2] <=> $b->[2] ||

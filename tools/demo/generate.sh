@@ -9,7 +9,7 @@ set -uo pipefail
 dir=${1:?usage: generate.sh DIR SESSIONS}
 sessions=${2:?usage: generate.sh DIR SESSIONS}
 rm -f "$dir/done"
-if perl "$(dirname "$0")/generate.pl" --out "$dir" --shards "$sessions" \
+if perl "$(dirname "$0")/generate.pl" --out "$dir" --sessions "$sessions" \
 	2>"$dir/summary"; then
 	echo ok >"$dir/done"
 else

@@ -10,7 +10,7 @@
 #   tools/demo/load.sh DATABASE [SESSIONS [DATADIR]]
 #
 # SESSIONS defaults to the number of CPUs, at most 4.  DATADIR, when given,
-# is where generate.pl was started with --out DATADIR --shards SESSIONS
+# is where generate.pl was started with --out DATADIR --sessions SESSIONS
 # (make demo starts it early, to overlap it with the build); load.sh then
 # waits for DATADIR/done instead of generating.
 set -euo pipefail
@@ -47,7 +47,7 @@ psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$here/install.sql"
 run_psql "$work/setup.sql"
 pids=()
 for ((k = 1; k <= sessions; k++)); do
-	run_psql "$work/shard-$k.sql" &
+	run_psql "$work/session-$k.sql" &
 	pids+=($!)
 done
 failed=0
