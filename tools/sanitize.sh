@@ -14,6 +14,10 @@
 # through carbon_ledger.so count as failures.
 #
 # Afterwards "make install" puts the normal build back.
+#
+# SANITIZE_REGRESS and SANITIZE_ISOLATION (space-separated test names)
+# restrict the suites, e.g. to one area's tests:
+#   SANITIZE_REGRESS="ledger_accounts ledger_redemption" make sanitize
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,9 +79,11 @@ echo "== pg_regress and isolation suites"
 for suite in regress isolation; do
 	if [[ $suite == regress ]]; then
 		over=(ISOLATION= TAP_TESTS=)
+		[[ -n ${SANITIZE_REGRESS:-} ]] && over+=("REGRESS=$SANITIZE_REGRESS")
 	else
 		compgen -G "test/specs/*.spec" >/dev/null || continue
 		over=(REGRESS= TAP_TESTS=)
+		[[ -n ${SANITIZE_ISOLATION:-} ]] && over+=("ISOLATION=$SANITIZE_ISOLATION")
 	fi
 	if ! "${runas[@]}" env PGHOST="$scratch/cluster" PGPORT="$port" PGUSER=postgres \
 		make -C "$scratch" -s installcheck "${over[@]}" \

@@ -14,23 +14,28 @@
 -- come with their bookkeeping rows and balances, and booking them again
 -- would count them twice (docs/ledger.md, "Dump and restore").
 --
--- The booking functions are SECURITY DEFINER (owned by the extension's
--- owner): a role that books needs INSERT on activity or redemption only,
+-- The booking triggers activity_book and redemption_book are C (src/ledger.c;
+-- docs/ledger.md, "Triggers, search_path and replication").  While they run
+-- they switch to the extension's owner (the owner of the trigger function),
+-- so that a role that books needs INSERT on activity or redemption only,
 -- and no role but the owner holds any privilege on the bookkeeping tables
 -- (request, credit_lot, credit_allocation, credit_expiry) or on
--- account.balance.  While they run they set carbon_ledger_internal.booking
--- (a function SET clause, undone when they return); guard triggers refuse
--- writes to the bookkeeping tables and to balances made without it, which
--- covers the owner's and superusers' own statements (docs/ledger.md,
--- "Privileges").
+-- account.balance.  They also raise a flag of the library, which no SQL can
+-- set, and pin the search path to pg_catalog and enable_seqscan off, all
+-- undone when they return or fail.  carbon_ledger.booking() reads the flag:
+-- guard triggers refuse writes to the bookkeeping tables and to balances
+-- made without it, which covers the owner's and superusers' own statements
+-- (docs/ledger.md, "Privileges").  expire_credits() and the repayment rules
+-- raise the flag through C wrappers of their PL/pgSQL bodies.
 --
--- The functions of the booking path also set enable_seqscan off: each of
--- their queries reads one account's rows (or one lot's, or one
--- redemption's) through an index, and PL/pgSQL keeps a plan for the whole
--- session.  A plan made while a bookkeeping table was empty or tiny (a
--- fresh installation, the start of a bulk load) would otherwise stay a
--- sequential scan as the table grows, making each booking slower than the
--- last (see docs/performance.md, "Ledger").
+-- The PL/pgSQL functions left on the booking path (sweep_account,
+-- expiry_book, only when lots have expired) set enable_seqscan off: each of
+-- their queries reads one account's rows (or one lot's) through an index,
+-- and PL/pgSQL keeps a plan for the whole session.  A plan made while a
+-- bookkeeping table was empty or tiny (a fresh installation, the start of a
+-- bulk load) would otherwise stay a sequential scan as the table grows,
+-- making each booking slower than the last (see docs/performance.md,
+-- "Ledger").
 
 -- restoring(): whether rows are being restored from a dump: a superuser
 -- session with row_security off, as pg_restore and pg_dump's scripts run.
@@ -45,67 +50,15 @@ AS $$
 		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool
 $$;
 
--- booking(): whether the ledger's own booking code is running: its
--- SECURITY DEFINER functions set carbon_ledger_internal.booking for their
--- duration, and run as the extension's owner, who may create objects in
--- the schema carbon_ledger.  Any role can set the variable, but a role
--- without CREATE on the schema (every role but the owner and superusers,
--- unless a DBA grants it) is never taken for the ledger, even if it was
--- granted more privileges on the tables than docs/ledger.md lists.  In
--- the triggers' WHEN clauses current_user is the role whose statement
--- fired them.
+-- booking(): whether the ledger's own booking code is running in this
+-- session: a flag of the extension's library, set only while its C booking
+-- triggers (and the C wrappers of expire_credits() and the repayment
+-- rules) run and cleared when they return or fail.  No setting or SQL
+-- statement can raise it.  VOLATILE: it changes within a statement.
 CREATE FUNCTION carbon_ledger.booking()
 RETURNS pg_catalog.bool
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-	/* unset (NULL) in a session that has not booked yet: false, not NULL */
-	SELECT COALESCE(
-		pg_catalog.current_setting('carbon_ledger_internal.booking', true)
-		OPERATOR(pg_catalog.=) 'on', false)
-		AND pg_catalog.has_schema_privilege(
-			'carbon_ledger'::pg_catalog.regnamespace, 'CREATE')
-$$;
-
--- refuse_account(account_no, operation, found, acc): raise the error for
--- an account that a booking locked and cannot use: LD002 if it does not
--- exist (found false), LD003 if frozen, LD004 if closed.  The booking
--- triggers lock the account themselves and call this only when the row is
--- missing or not active, so that a booking that goes through pays for no
--- extra function call.
-CREATE FUNCTION carbon_ledger.refuse_account(p_account pg_catalog.text,
-											 p_operation pg_catalog.text,
-											 p_found pg_catalog.bool,
-											 acc carbon_ledger.account)
-RETURNS pg_catalog.bool
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF NOT p_found THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD002',
-			MESSAGE = format('%s rejected: account "%s" does not exist',
-							 p_operation, p_account),
-			DETAIL = format('No row of carbon_ledger.account has account_no "%s".',
-							p_account);
-	END IF;
-	IF acc.status = 'frozen' THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD003',
-			MESSAGE = format('%s rejected: account "%s" is frozen',
-							 p_operation, p_account),
-			DETAIL = format('Account "%s" has status frozen; its balance is %s credits.',
-							p_account, acc.balance),
-			HINT = 'Unfreeze the account (status active) before booking on it.';
-	END IF;
-	IF acc.status = 'closed' THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD004',
-			MESSAGE = format('%s rejected: account "%s" is closed',
-							 p_operation, p_account),
-			DETAIL = format('Account "%s" was closed at %s.',
-							p_account, acc.closed_at);
-	END IF;
-	RETURN false;
-END
-$$;
+LANGUAGE C VOLATILE PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'cl_booking';
 
 -- refuse_request(request_id, operation, account_no, content): raise the
 -- error for a request_id that a booking could not claim because it was
@@ -422,16 +375,11 @@ CREATE TRIGGER account_guard_update
 	BEFORE UPDATE OF account_no, holder_ref, programme_id, region_code,
 		opened_at, status, closed_at ON carbon_ledger.account
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
--- The WHEN clause spells booking() out: a trigger's WHEN expression is
--- prepared anew for every statement, and an SQL function in it would be
--- parsed and inlined each time, a cost on every booking.
+-- booking() is a C function: the WHEN expression, prepared anew for every
+-- statement, costs one function call.
 CREATE TRIGGER account_guard_balance
 	BEFORE UPDATE OF balance ON carbon_ledger.account
-	FOR EACH ROW WHEN (
-		pg_catalog.current_setting('carbon_ledger_internal.booking', true)
-			IS DISTINCT FROM 'on'
-		OR NOT pg_catalog.has_schema_privilege(
-			'carbon_ledger'::pg_catalog.regnamespace, 'CREATE'))
+	FOR EACH ROW WHEN (NOT carbon_ledger.booking())
 	EXECUTE FUNCTION carbon_ledger.account_guard();
 
 -- activity_book: books an activity: reduction positive, kind in normal
@@ -440,144 +388,11 @@ CREATE TRIGGER account_guard_balance
 -- kind (per account and local day of the programme's time zone, in booking
 -- order), truncated to a thousandth; a credit lot expiring after the
 -- programme's credit lifetime (written off at once if that has passed
--- already); the balance raised.
+-- already); the balance raised.  In C (src/ledger.c).
 CREATE FUNCTION carbon_ledger.activity_book()
 RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-SET carbon_ledger_internal.booking = on
-SET enable_seqscan = off
-AS $$
-DECLARE
-	done		pg_catalog.bool;
-	acc			carbon_ledger.account;
-	content		pg_catalog.jsonb;
-	rate		pg_catalog.numeric;
-	lifetime	pg_catalog.interval;
-	tz			pg_catalog.text;
-	grams		pg_catalog.int8;
-	cap			pg_catalog.int8;
-	used		pg_catalog.numeric;
-	eligible	pg_catalog.int8;
-	earned		pg_catalog.int8;
-	uncapped	pg_catalog.int8;
-	n_earned	pg_catalog.numeric;
-	n_uncapped	pg_catalog.numeric;
-	day_start	pg_catalog.timestamp;
-	expires		pg_catalog.timestamptz;
-BEGIN
-	IF carbon_ledger.restoring() THEN
-		RETURN NEW;
-	END IF;
-
-	grams := @extschema@.tco2e_grams(NEW.reduction);
-	IF grams <= 0 THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD011',
-			MESSAGE = format('activity rejected: reduction must be positive'),
-			DETAIL = format('Activity "%s" on account "%s" reports a reduction of %s.',
-							NEW.request_id, NEW.account_no, NEW.reduction);
-	END IF;
-	IF NEW.kind <> pg_catalog.lower(pg_catalog.btrim(NEW.kind))
-		OR NEW.kind = '' THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD031',
-			MESSAGE = format('activity rejected: kind "%s" is not in normal form',
-							 NEW.kind),
-			DETAIL = format('Activity "%s" on account "%s" has kind "%s"; kinds are lowercase, without surrounding spaces and not empty, so that the daily caps apply.',
-							NEW.request_id, NEW.account_no, NEW.kind),
-			HINT = CASE WHEN pg_catalog.btrim(NEW.kind) = '' THEN
-						'Give the activity a kind.'
-					ELSE format('Use "%s".', pg_catalog.lower(pg_catalog.btrim(NEW.kind))) END;
-	END IF;
-	IF NEW.occurred_at > pg_catalog.statement_timestamp() THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD012',
-			MESSAGE = 'activity rejected: it lies in the future',
-			DETAIL = format('Activity "%s" on account "%s" occurred at %s, after the current time %s.',
-							NEW.request_id, NEW.account_no, NEW.occurred_at,
-							pg_catalog.statement_timestamp());
-	END IF;
-
-	SELECT * INTO acc FROM carbon_ledger.account a
-	WHERE a.account_no = NEW.account_no FOR UPDATE;
-	IF NOT FOUND OR acc.status <> 'active' THEN
-		done := carbon_ledger.refuse_account(NEW.account_no, 'activity',
-											 FOUND, acc);
-	END IF;
-	IF NEW.occurred_at < acc.opened_at THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD026',
-			MESSAGE = 'activity rejected: it lies before the account was opened',
-			DETAIL = format('Activity "%s" occurred at %s; account "%s" opened at %s.',
-							NEW.request_id, NEW.occurred_at, NEW.account_no,
-							acc.opened_at);
-	END IF;
-
-	content := pg_catalog.jsonb_build_object('kind', NEW.kind,
-		'grams', grams, 'occurred_at', EXTRACT(epoch FROM NEW.occurred_at));
-	INSERT INTO carbon_ledger.request (request_id, operation, account_no, content)
-	VALUES (NEW.request_id, 'activity', NEW.account_no, content)
-	ON CONFLICT (request_id) DO NOTHING;
-	IF NOT FOUND THEN
-		done := carbon_ledger.refuse_request(NEW.request_id, 'activity',
-											 NEW.account_no, content);
-	END IF;
-
-	SELECT p.credits_per_tonne, p.credit_lifetime, p.time_zone,
-		   @extschema@.tco2e_grams(c.daily_cap)
-	INTO rate, lifetime, tz, cap
-	FROM carbon_ledger.programme p
-	LEFT JOIN carbon_ledger.programme_activity_cap c
-		ON c.programme_id = p.programme_id AND c.kind = NEW.kind
-	WHERE p.programme_id = acc.programme_id;
-
-	eligible := grams;
-	IF cap IS NOT NULL THEN
-		day_start := pg_catalog.date_trunc('day', NEW.occurred_at AT TIME ZONE tz);
-		SELECT coalesce(sum(@extschema@.tco2e_grams(a.reduction)), 0) INTO used
-		FROM carbon_ledger.activity a
-		WHERE a.account_no = NEW.account_no AND a.kind = NEW.kind
-		  AND a.occurred_at >= (day_start AT TIME ZONE tz)
-		  AND a.occurred_at < ((day_start + '1 day'::pg_catalog.interval)
-							   AT TIME ZONE tz);
-		eligible := least(grams, greatest(cap - used, 0));
-	END IF;
-
-	/* credits per tonne x grams / 10^6 t, in thousandths, truncated */
-	n_uncapped := pg_catalog.trunc(rate * grams / 1000);
-	n_earned := pg_catalog.trunc(rate * eligible / 1000);
-	IF n_uncapped > 9223372036854775807 OR n_earned > 9223372036854775807
-		- @extschema@.carbon_credit_thousandths(acc.balance) THEN
-		RAISE EXCEPTION USING ERRCODE = '22003',
-			MESSAGE = 'activity rejected: credits out of range',
-			DETAIL = format('Activity "%s" on account "%s": %s at %s credits per tonne earns %s credits (%s without the cap); the balance is %s; the most a balance or an activity can hold is 9223372036854775.807 credits.',
-							NEW.request_id, NEW.account_no, NEW.reduction,
-							rate, pg_catalog.trim_scale(n_earned / 1000),
-							pg_catalog.trim_scale(n_uncapped / 1000), acc.balance);
-	END IF;
-	uncapped := n_uncapped;
-	earned := n_earned;
-	NEW.credits := @extschema@.carbon_credit_from_thousandths(earned);
-	NEW.credits_uncapped := @extschema@.carbon_credit_from_thousandths(uncapped);
-	NEW.booked_at := pg_catalog.statement_timestamp();
-
-	IF earned > 0 THEN
-		expires := ((NEW.occurred_at AT TIME ZONE tz) + lifetime) AT TIME ZONE tz;
-		INSERT INTO carbon_ledger.credit_lot
-			(lot_id, account_no, credits, earned_at, expires_at)
-		VALUES (NEW.activity_id, NEW.account_no, NEW.credits, NEW.occurred_at,
-				expires);
-		UPDATE carbon_ledger.account a
-		SET balance = @extschema@.carbon_credit_from_thousandths(
-			@extschema@.carbon_credit_thousandths(a.balance) + earned)
-		WHERE a.account_no = NEW.account_no;
-		IF expires <= pg_catalog.statement_timestamp() THEN
-			/* reported after its credits expired: written off at once */
-			done := carbon_ledger.sweep_account(NEW.account_no,
-				pg_catalog.statement_timestamp()) >= 0;
-		END IF;
-	END IF;
-	RETURN NEW;
-END
-$$;
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'cl_activity_book';
 
 CREATE TRIGGER activity_book
 	BEFORE INSERT ON carbon_ledger.activity
@@ -591,201 +406,27 @@ CREATE TRIGGER activity_book
 -- each lot's share; more than that is LD005.  A reversal names an earlier
 -- redemption of the same account with the same credits, not dated before
 -- it, not reversed before, and gives back the same lots (any of them
--- expired by the time of booking are written off at once).
+-- expired by the time of booking are written off at once).  In C
+-- (src/ledger.c).
 CREATE FUNCTION carbon_ledger.redemption_book()
 RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-SET carbon_ledger_internal.booking = on
-SET enable_seqscan = off
-AS $$
-DECLARE
-	done		pg_catalog.bool;
-	acc			carbon_ledger.account;
-	content		pg_catalog.jsonb;
-	orig		carbon_ledger.redemption;
-	want		pg_catalog.int8;
-	balance		pg_catalog.int8;
-	available	pg_catalog.int8;
-	take		pg_catalog.int8;
-	lot			record;
-BEGIN
-	IF carbon_ledger.restoring() THEN
-		RETURN NEW;
-	END IF;
-
-	want := @extschema@.carbon_credit_thousandths(NEW.credits);
-	IF want <= 0 THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD001',
-			MESSAGE = 'redemption rejected: credits must be positive',
-			DETAIL = format('Redemption "%s" on account "%s" asks for %s credits.',
-							NEW.request_id, NEW.account_no, NEW.credits);
-	END IF;
-	IF NEW.redeemed_at > pg_catalog.statement_timestamp() THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD012',
-			MESSAGE = 'redemption rejected: it lies in the future',
-			DETAIL = format('Redemption "%s" on account "%s" is dated %s, after the current time %s.',
-							NEW.request_id, NEW.account_no, NEW.redeemed_at,
-							pg_catalog.statement_timestamp());
-	END IF;
-
-	SELECT * INTO acc FROM carbon_ledger.account a
-	WHERE a.account_no = NEW.account_no FOR UPDATE;
-	IF NOT FOUND OR acc.status <> 'active' THEN
-		done := carbon_ledger.refuse_account(NEW.account_no, 'redemption',
-											 FOUND, acc);
-	END IF;
-
-	content := pg_catalog.jsonb_build_object('credits', want,
-		'item', NEW.item, 'reverses', NEW.reverses);
-	INSERT INTO carbon_ledger.request (request_id, operation, account_no, content)
-	VALUES (NEW.request_id, 'redemption', NEW.account_no, content)
-	ON CONFLICT (request_id) DO NOTHING;
-	IF NOT FOUND THEN
-		done := carbon_ledger.refuse_request(NEW.request_id, 'redemption',
-											 NEW.account_no, content);
-	END IF;
-	NEW.booked_at := pg_catalog.statement_timestamp();
-	balance := @extschema@.carbon_credit_thousandths(acc.balance);
-
-	IF NEW.reverses IS NOT NULL THEN
-		/*
-		 * Looked up within the account only: a redemption of another
-		 * account (which may live on another shard) is simply not found.
-		 */
-		SELECT * INTO orig FROM carbon_ledger.redemption r
-		WHERE r.account_no = NEW.account_no
-		  AND r.redemption_id = NEW.reverses;
-		IF NOT FOUND OR orig.reverses IS NOT NULL THEN
-			RAISE EXCEPTION USING ERRCODE = 'LD008',
-				MESSAGE = 'reversal rejected: it must name an earlier redemption of the same account',
-				DETAIL = CASE WHEN orig.redemption_id IS NULL THEN
-						format('Reversal "%s" names redemption %s, which account "%s" does not have.',
-							   NEW.request_id, NEW.reverses, NEW.account_no)
-					ELSE
-						format('Reversal "%s" names %s, itself a reversal of %s.',
-							   NEW.request_id, NEW.reverses, orig.reverses) END;
-		END IF;
-		IF @extschema@.carbon_credit_thousandths(orig.credits) <> want THEN
-			RAISE EXCEPTION USING ERRCODE = 'LD009',
-				MESSAGE = 'reversal rejected: credits differ from the reversed redemption',
-				DETAIL = format('Reversal "%s" gives back %s credits; redemption %s on account "%s" took %s.',
-								NEW.request_id, NEW.credits, NEW.reverses,
-								NEW.account_no, orig.credits);
-		END IF;
-		IF NEW.redeemed_at < orig.redeemed_at THEN
-			RAISE EXCEPTION USING ERRCODE = 'LD029',
-				MESSAGE = 'reversal rejected: it is dated before the redemption it reverses',
-				DETAIL = format('Reversal "%s" on account "%s" is dated %s; redemption %s was made at %s.',
-								NEW.request_id, NEW.account_no, NEW.redeemed_at,
-								NEW.reverses, orig.redeemed_at);
-		END IF;
-		IF EXISTS (SELECT 1 FROM carbon_ledger.redemption r
-				   WHERE r.account_no = NEW.account_no
-					 AND r.reverses = NEW.reverses) THEN
-			RAISE EXCEPTION USING ERRCODE = 'LD010',
-				MESSAGE = 'reversal rejected: the redemption was already reversed',
-				DETAIL = format('Redemption %s on account "%s" (%s credits) has already been reversed.',
-								NEW.reverses, NEW.account_no, orig.credits);
-		END IF;
-
-		INSERT INTO carbon_ledger.credit_allocation
-			(redemption_id, lot_id, account_no, credits)
-		SELECT NEW.redemption_id, a.lot_id, a.account_no,
-			   @extschema@.carbon_credit_from_thousandths(- @extschema@.carbon_credit_thousandths(a.credits))
-		FROM carbon_ledger.credit_allocation a
-		WHERE a.account_no = NEW.account_no
-		  AND a.redemption_id = NEW.reverses;
-		IF want > 9223372036854775807 - balance THEN
-			RAISE EXCEPTION USING ERRCODE = '22003',
-				MESSAGE = 'reversal rejected: balance out of range',
-				DETAIL = format('Reversal "%s" gives back %s credits to account "%s", whose balance is %s.',
-								NEW.request_id, NEW.credits, NEW.account_no,
-								acc.balance);
-		END IF;
-		UPDATE carbon_ledger.account a
-		SET balance = @extschema@.carbon_credit_from_thousandths(
-			@extschema@.carbon_credit_thousandths(a.balance) + want)
-		WHERE a.account_no = NEW.account_no;
-		/* lots expired by the time of booking get nothing back to spend */
-		done := carbon_ledger.sweep_account(NEW.account_no,
-			pg_catalog.statement_timestamp()) >= 0;
-		RETURN NEW;
-	END IF;
-
-	/*
-	 * Expiry is judged at the time of booking, not at redeemed_at: a
-	 * redemption dated before a lot expired but booked after cannot spend
-	 * it (docs/ledger.md, "Backdated bookings").
-	 */
-	IF EXISTS (SELECT 1 FROM carbon_ledger.credit_lot c
-			   WHERE c.account_no = NEW.account_no
-				 AND c.expires_at <= pg_catalog.statement_timestamp()) THEN
-		balance := balance - carbon_ledger.sweep_account(NEW.account_no,
-			pg_catalog.statement_timestamp());
-	END IF;
-	available := 0;
-	FOR lot IN
-		/* lot by lot, soonest to expire first, until enough is found */
-		SELECT l.lot_id,
-			   @extschema@.carbon_credit_thousandths(l.credits)
-			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(a.credits))
-						   FROM carbon_ledger.credit_allocation a
-						   WHERE a.account_no = NEW.account_no
-							 AND a.lot_id = l.lot_id), 0)
-			   - coalesce((SELECT sum(@extschema@.carbon_credit_thousandths(e.credits))
-						   FROM carbon_ledger.credit_expiry e
-						   WHERE e.account_no = NEW.account_no
-							 AND e.lot_id = l.lot_id), 0) AS remaining
-		FROM carbon_ledger.credit_lot l
-		WHERE l.account_no = NEW.account_no
-		  AND l.expires_at > pg_catalog.statement_timestamp()
-		  AND l.earned_at <= NEW.redeemed_at
-		ORDER BY l.expires_at, l.lot_id
-	LOOP
-		CONTINUE WHEN lot.remaining <= 0;
-		take := least(lot.remaining, want - available);
-		INSERT INTO carbon_ledger.credit_allocation
-			(redemption_id, lot_id, account_no, credits)
-		VALUES (NEW.redemption_id, lot.lot_id, NEW.account_no,
-				@extschema@.carbon_credit_from_thousandths(take));
-		available := available + take;
-		EXIT WHEN available = want;
-	END LOOP;
-
-	IF available < want THEN
-		RAISE EXCEPTION USING ERRCODE = 'LD005',
-			MESSAGE = 'redemption rejected: credits exceed the available balance',
-			DETAIL = format('Redemption "%s" on account "%s" asks for %s credits; %s are available on %s (balance %s after expired credits were written off).',
-							NEW.request_id, NEW.account_no, NEW.credits,
-							@extschema@.carbon_credit_from_thousandths(available), NEW.redeemed_at,
-							@extschema@.carbon_credit_from_thousandths(balance)),
-			HINT = 'Expired credits cannot be redeemed: a credit that has expired by the time of booking is not available, whatever redeemed_at says.';
-	END IF;
-	UPDATE carbon_ledger.account a
-	SET balance = @extschema@.carbon_credit_from_thousandths(
-		@extschema@.carbon_credit_thousandths(a.balance) + - want)
-	WHERE a.account_no = NEW.account_no;
-	RETURN NEW;
-END
-$$;
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'cl_redemption_book';
 
 CREATE TRIGGER redemption_book
 	BEFORE INSERT ON carbon_ledger.redemption
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.redemption_book();
 
--- expire_credits(as_of): writes off, on every account, the credits of lots
--- expired by as_of; returns each account touched and what was written off.
--- Accounts are locked one at a time in account_no order.
-CREATE FUNCTION carbon_ledger.expire_credits(
-	as_of pg_catalog.timestamptz DEFAULT pg_catalog.statement_timestamp())
+-- expire_credits_run(as_of): writes off, on every account, the credits of
+-- lots expired by as_of; returns each account touched and what was written
+-- off.  Accounts are locked one at a time in account_no order.  It works
+-- only under expire_credits(), which sets the booking flag (without it the
+-- guards refuse the write-offs).
+CREATE FUNCTION carbon_ledger.expire_credits_run(as_of pg_catalog.timestamptz)
 RETURNS TABLE (account_no pg_catalog.text,
 			   written_off @extschema@.carbon_credit)
 LANGUAGE plpgsql
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET carbon_ledger_internal.booking = on
 AS $$
 DECLARE
 	acc_no		pg_catalog.text;
@@ -814,8 +455,21 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+-- expire_credits(as_of): expire_credits_run(as_of) with the booking flag
+-- set (C, src/ledger.c).
+CREATE FUNCTION carbon_ledger.expire_credits(
+	as_of pg_catalog.timestamptz DEFAULT pg_catalog.statement_timestamp())
+RETURNS TABLE (account_no pg_catalog.text,
+			   written_off @extschema@.carbon_credit)
+LANGUAGE C STRICT VOLATILE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cl_expire_credits';
 COMMENT ON FUNCTION carbon_ledger.expire_credits(pg_catalog.timestamptz) IS
 	'write off credits expired by the given time on every account; returns what was written off';
 -- It runs as the extension's owner: only roles it is granted to may sweep.
 REVOKE ALL ON FUNCTION carbon_ledger.expire_credits(pg_catalog.timestamptz)
+	FROM PUBLIC;
+REVOKE ALL ON FUNCTION carbon_ledger.expire_credits_run(pg_catalog.timestamptz)
 	FROM PUBLIC;

@@ -40,8 +40,9 @@ BEGIN
 	IF TG_OP = 'UPDATE' AND carbon_ledger.booking() THEN
 		/*
 		 * loan_repayment_check raising repaid, under the loan's lock, and
-		 * nothing else: any role can set the flag, so an update that
-		 * changes another column goes through every check below.
+		 * nothing else: an update that changes another column (from a
+		 * trigger of someone's own that a booking fires, say) goes
+		 * through every check below.
 		 */
 		same := NEW;
 		same.repaid := OLD.repaid;
@@ -188,7 +189,6 @@ RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-SET carbon_ledger_internal.booking = on
 AS $$
 DECLARE
 	loan		carbon_ledger.green_loan;
@@ -246,9 +246,18 @@ BEGIN
 END
 $$;
 
+-- booking_trigger(name): runs the trigger function carbon_ledger.<name>
+-- with the booking flag set (C, src/ledger.c), so that green_loan_check
+-- lets the repayment raise repaid.  Not executable by PUBLIC.
+CREATE FUNCTION carbon_ledger.booking_trigger()
+RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'cl_booking_trigger';
+
 CREATE TRIGGER loan_repayment_check
 	BEFORE INSERT ON carbon_ledger.loan_repayment
-	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.loan_repayment_check();
+	FOR EACH ROW EXECUTE FUNCTION
+	carbon_ledger.booking_trigger('loan_repayment_check');
 
 -- loan_book_check: a loan book figure is in whole fen (LD033), never
 -- rounded, and below 10^18 yuan; it is kept with two decimals.
@@ -326,14 +335,9 @@ BEGIN
 	FOREACH t IN ARRAY ARRAY['request', 'credit_lot', 'credit_allocation',
 							 'credit_expiry']
 	LOOP
-		/* booking() spelled out: see account_guard_balance (part 31) */
 		EXECUTE pg_catalog.format(
 			'CREATE TRIGGER bookkeeping_guard BEFORE INSERT ON carbon_ledger.%I '
-			'FOR EACH ROW WHEN ('
-			'pg_catalog.current_setting(''carbon_ledger_internal.booking'', true) '
-			'IS DISTINCT FROM ''on'' '
-			'OR NOT pg_catalog.has_schema_privilege('
-			'''carbon_ledger''::pg_catalog.regnamespace, ''CREATE'')) '
+			'FOR EACH ROW WHEN (NOT carbon_ledger.booking()) '
 			'EXECUTE FUNCTION carbon_ledger.bookkeeping_guard()', t);
 	END LOOP;
 	FOREACH t IN ARRAY ARRAY['activity', 'redemption', 'loan_repayment',

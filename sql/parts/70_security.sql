@@ -13,17 +13,14 @@
 -- account.balance, the bookkeeping tables or the audit trail's tables.
 --
 -- Balances are written by the booking triggers only.  Those triggers run
--- as the extension's owner (SECURITY DEFINER), so that the roles that book
+-- as the extension's owner (the C triggers switch to the owner of their
+-- function; the others are SECURITY DEFINER), so that the roles that book
 -- need INSERT on activity and redemption and nothing that writes a
 -- balance; the helpers that write balances and bookkeeping rows are not
 -- executable by PUBLIC, so nobody can call them or attach the booking
 -- triggers to a table of their own.
 
-ALTER FUNCTION carbon_ledger.activity_book() SECURITY DEFINER;
-ALTER FUNCTION carbon_ledger.redemption_book() SECURITY DEFINER;
 ALTER FUNCTION carbon_ledger.expiry_book() SECURITY DEFINER;
-ALTER FUNCTION carbon_ledger.expire_credits(pg_catalog.timestamptz)
-	SECURITY DEFINER;
 
 REVOKE ALL ON FUNCTION
 	carbon_ledger.activity_book(),
@@ -35,7 +32,9 @@ REVOKE ALL ON FUNCTION
 	carbon_ledger.append_only(),
 	carbon_ledger.sweep_account(pg_catalog.text, pg_catalog.timestamptz),
 	carbon_ledger.adjust_balance(pg_catalog.text, pg_catalog.int8),
-	carbon_ledger.expire_credits(pg_catalog.timestamptz)
+	carbon_ledger.expire_credits(pg_catalog.timestamptz),
+	carbon_ledger.expire_credits_run(pg_catalog.timestamptz),
+	carbon_ledger.booking_trigger()
 	FROM PUBLIC;
 
 -- Only roles allowed to enable auditing may attach the audit trigger: with

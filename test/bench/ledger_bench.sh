@@ -15,8 +15,15 @@
 #   test/bench/ledger_bench.sh            (throwaway cluster in /tmp)
 #   PGHOST=... PGPORT=... test/bench/ledger_bench.sh
 #
+# Last, the ledger script runs again with the audit trail of the ledger's
+# tables switched off (carbon_ledger.audit_disable on every audited ledger
+# table, enabled again afterwards), so that the report tells the rules'
+# cost from the audit's; that table is labelled "without audit" and is not
+# the enforced path of issue 3 (the audit is part of it).
+#
 # Environment: SECONDS_PER_RUN (default 20), CLIENTS (default "1 4 8"),
-# BULK_ROWS (default 20000; 0 skips the bulk load).
+# BULK_ROWS (default 20000; 0 skips the bulk load), NOAUDIT (default 1;
+# 0 skips the run without audit).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +31,7 @@ cd "$top"
 secs=${SECONDS_PER_RUN:-20}
 clients=${CLIENTS:-1 4 8}
 bulk=${BULK_ROWS:-20000}
+noaudit=${NOAUDIT:-1}
 own_cluster=false
 db=ledger_bench
 work=$(mktemp -d /tmp/ledger-bench.XXXXXX)
@@ -153,12 +161,35 @@ run() {
 
 printf '%-8s %12s %12s %8s %14s %14s\n' clients plain_tps ledger_tps ratio \
 	plain_cpu_us ledger_cpu_us
+declare -A plain plain_cpu
 for c in $clients; do
 	read -r p pc < <(run "$work/plain.sql" "$c")
+	plain[$c]=$p
+	plain_cpu[$c]=$pc
 	read -r l lc < <(run "$work/ledger.sql" "$c")
 	printf '%-8s %12.1f %12.1f %8.2f %14s %14s\n' "$c" "$p" "$l" \
 		"$(echo "$l / $p" | bc -l)" "$pc" "$lc"
 done
+
+# The rules alone: the same ledger script with the ledger tables' audit
+# triggers detached (the plain figures repeated from above for the ratio).
+if ((noaudit)); then
+	audited=$(psql -X -At -d "$db" -c "SELECT string_agg(DISTINCT tgrelid::regclass::text, ' ') FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'carbon_ledger'::regnamespace AND t.tgfoid = 'carbon_ledger.audit_trigger'::regproc")
+	for t in $audited; do
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "SELECT carbon_ledger.audit_disable('$t')" >/dev/null
+	done
+	echo "without audit (audit_disable on: $audited), not the enforced path:"
+	printf '%-8s %12s %12s %8s %14s %14s\n' clients plain_tps noaudit_tps ratio \
+		plain_cpu_us noaudit_cpu_us
+	for c in $clients; do
+		read -r l lc < <(run "$work/ledger.sql" "$c")
+		printf '%-8s %12.1f %12.1f %8.2f %14s %14s\n' "$c" "${plain[$c]}" "$l" \
+			"$(echo "$l / ${plain[$c]}" | bc -l)" "${plain_cpu[$c]}" "$lc"
+	done
+	for t in $audited; do
+		psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "SELECT carbon_ledger.audit_enable('$t')" >/dev/null
+	done
+fi
 
 bad=$(psql -X -At -d "$db" -c "SELECT count(*) FROM carbon_ledger.check_balances()")
 rows=$(psql -X -At -d "$db" -c "SELECT (SELECT count(*) FROM carbon_ledger.activity) || ' activities, ' || (SELECT count(*) FROM carbon_ledger.redemption) || ' redemptions'")

@@ -86,6 +86,28 @@ SELECT (SELECT count(*) FROM carbon_ledger.activity) AS activities,
 SELECT account_no, balance FROM carbon_ledger.account ORDER BY 1;
 SELECT count(*) AS differing FROM carbon_ledger.check_balances();
 
+-- The C booking triggers keep their plans for the session: dropping and
+-- creating the extension again in the same session (new tables, new
+-- types) must not leave them pointing at the old ones.
+SET client_min_messages = warning;
+DROP EXTENSION carbon_ledger CASCADE;
+CREATE EXTENSION carbon_ledger;
+RESET client_min_messages;
+INSERT INTO carbon_ledger.programme
+	(programme_id, name, credits_per_tonne, credit_lifetime)
+VALUES ('PLANS', 'plans', 250.5, '1 year');
+INSERT INTO carbon_ledger.account
+	(account_no, holder_ref, programme_id, region_code, opened_at)
+VALUES ('PL-9', 'h9', 'PLANS', '540102', now() - interval '2 days');
+INSERT INTO carbon_ledger.activity
+	(account_no, kind, reduction, occurred_at, request_id)
+VALUES ('PL-9', 'walk', '3 kg', now() - interval '1 hour', 'pl-again-1')
+RETURNING credits, credits_uncapped;
+INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id)
+VALUES ('PL-9', '0.5', 'tea', 'pl-again-2') RETURNING credits;
+SELECT account_no, balance FROM carbon_ledger.account;
+SELECT count(*) AS differing FROM carbon_ledger.check_balances();
+
 \c :main_db
 SET client_min_messages = warning;
 DROP DATABASE ledger_plans_test;

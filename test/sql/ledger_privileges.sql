@@ -179,9 +179,12 @@ SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.request
 	VALUES ('prv-x3', 'redemption', 'PRV-1', '{}')$$);
 
 -- the booking functions run as the extension's owner with a pinned
--- search_path; the bookkeeping tables have no grants
-SELECT p.proname, p.prosecdef, p.proconfig
-FROM pg_proc p
+-- search_path; the bookkeeping tables have no grants.  activity_book and
+-- redemption_book are C triggers that switch to their owner and pin the
+-- search path themselves (no SECURITY DEFINER, no SET clause); the others
+-- are PL/pgSQL (expire_credits a C wrapper of one)
+SELECT p.proname, l.lanname, p.prosecdef, p.proconfig
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = 'carbon_ledger'::regnamespace
   AND p.proname IN ('activity_book', 'redemption_book', 'expire_credits',
 					'loan_repayment_check', 'green_loan_check', 'account_guard')
@@ -201,6 +204,49 @@ SELECT account_no, status, balance FROM carbon_ledger.account
 WHERE account_no LIKE 'PRV-%' ORDER BY 1;
 SELECT count(*) AS forged_lots FROM carbon_ledger.credit_lot WHERE lot_id < 0;
 SELECT * FROM carbon_ledger.check_balances() WHERE account_no LIKE 'PRV-%';
+
+-- The booking flag is the library's own: no setting raises it, it is down
+-- outside a booking, and a booking that fails takes it down again (here
+-- caught by a subtransaction, after which the guards still refuse the
+-- superuser's own bookkeeping row).
+SET carbon_ledger_internal.booking = on;
+SELECT carbon_ledger.booking() AS booking_outside;
+RESET carbon_ledger_internal.booking;
+CREATE FUNCTION pg_temp.prv_fail_then_forge(OUT caught text, OUT booking bool,
+	OUT forge text, OUT who text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	BEGIN
+		INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id)
+		VALUES ('PRV-1', '1000000', 'too much', 'prv-fail-1');
+	EXCEPTION WHEN OTHERS THEN
+		caught := SQLSTATE;
+	END;
+	booking := carbon_ledger.booking();
+	who := current_user;
+	BEGIN
+		INSERT INTO carbon_ledger.credit_lot
+			(lot_id, account_no, credits, earned_at, expires_at)
+		VALUES (-2, 'PRV-1', '1', now(), now() + interval '1 year');
+		forge := 'written';
+	EXCEPTION WHEN OTHERS THEN
+		forge := SQLSTATE;
+	END;
+END
+$$;
+SELECT caught, booking, forge, who = current_user AS same_user
+FROM pg_temp.prv_fail_then_forge();
+-- a booking that goes through leaves the role and the flag as they were
+SET ROLE regress_ledger_app;
+INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
+VALUES ('PRV-1', 'walk', '1 kg', now() - interval '1 minute', 'prv-flag-1');
+SELECT current_user, carbon_ledger.booking() AS booking_after;
+RESET ROLE;
+-- nobody can attach the flag-raising wrapper to a table of their own
+SELECT has_function_privilege('regress_ledger_app',
+	'carbon_ledger.booking_trigger()', 'EXECUTE') AS app_may_use_wrapper,
+	has_function_privilege('regress_ledger_app',
+	'carbon_ledger.expire_credits_run(timestamptz)', 'EXECUTE') AS app_may_sweep;
 
 DROP TABLE prv_t;
 DROP OWNED BY regress_ledger_app;

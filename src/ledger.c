@@ -1,0 +1,1484 @@
+/*-------------------------------------------------------------------------
+ *
+ * ledger.c
+ *	  The ledger's booking triggers in C: activity_book and redemption_book
+ *	  (reversals included), the booking flag the guard triggers read, and
+ *	  the wrappers that run expire_credits() and the repayment rules with
+ *	  that flag set.
+ *
+ * The rules are those of docs/ledger.md; the arithmetic (credits from rate
+ * and grams, daily caps, lot allocation) is in src/core/ledger_core.c.
+ * Each booking locks its account row and writes its credit lots and
+ * allocations without the executor (lock_account_direct, direct_insert:
+ * the statements that gain most from it and whose tables are not
+ * audited), and runs its other statements through SPI plans prepared once
+ * per backend (SPI_prepare + SPI_keepplan) with every table and extension
+ * function named with its schema.  While a booking runs, and only then:
+ *
+ *	- the current user is the extension's owner (the owner of the trigger
+ *	  function), set with SetUserIdAndSecContext and
+ *	  SECURITY_LOCAL_USERID_CHANGE as a SECURITY DEFINER function would be,
+ *	  so that a booking role needs INSERT on activity or redemption only;
+ *	- the search path is pg_catalog alone (an override search path, so the
+ *	  plans are analysed and kept under the same path whatever the
+ *	  session's search_path);
+ *	- enable_seqscan is off: every statement reads one account's rows
+ *	  through an index, and a plan made while a table was empty must not
+ *	  stay a sequential scan as it grows (docs/performance.md, "Ledger");
+ *	- booking_active is true: carbon_ledger.booking() returns it to the
+ *	  guard triggers of the bookkeeping tables and balances.  It is a
+ *	  variable of this library, which no SQL can set.
+ *
+ * All four are restored when the booking returns or fails (PG_FINALLY),
+ * which is cheaper than a function's SET clauses: no GUC nest level, no
+ * search_path recomputation.  Rejections raise the SQLSTATEs of class LD
+ * listed in docs/errors.md, with the messages the PL/pgSQL triggers had.
+ *
+ * src/ledger.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "access/xact.h"
+#include "catalog/index.h"
+#include "catalog/pg_am.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/value.h"
+#include "optimizer/cost.h"
+#include "parser/parse_func.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/rls.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/fmgroids.h"
+
+#include "ledger_core.h"
+
+PG_FUNCTION_INFO_V1(cl_booking);
+PG_FUNCTION_INFO_V1(cl_activity_book);
+PG_FUNCTION_INFO_V1(cl_redemption_book);
+PG_FUNCTION_INFO_V1(cl_booking_trigger);
+PG_FUNCTION_INFO_V1(cl_expire_credits);
+
+/* true only while the ledger's own booking code runs (see above) */
+static bool booking_active = false;
+
+/* what a booking changes for its duration, to be restored */
+typedef struct BookingScope
+{
+	Oid			save_user;
+	int			save_sec;
+	bool		save_active;
+	bool		save_seqscan;
+} BookingScope;
+
+/* The statements of the booking path, prepared once per backend. */
+typedef enum LedgerStmt
+{
+	ST_LOCK,
+	ST_CLAIM_ACTIVITY,
+	ST_PROGRAMME,
+	ST_LOT,
+	ST_BALANCE,
+	ST_EXPIRED,
+	ST_SWEEP,
+	ST_CLAIM_REDEMPTION,
+	ST_LOTS,
+	ST_ALLOCATE,
+	ST_ORIGINAL,
+	ST_REVERSED,
+	ST_GIVE_BACK,
+	ST_COUNT
+} LedgerStmt;
+
+/*
+ * The content of a request, as the replay check compares it (the same
+ * expression in the claim and in the refusal).
+ */
+#define ACTIVITY_CONTENT \
+	"pg_catalog.jsonb_build_object('kind', $3, 'grams', $4, " \
+	"'occurred_at', EXTRACT(epoch FROM $5))"
+#define REDEMPTION_CONTENT \
+	"pg_catalog.jsonb_build_object('credits', $3, 'item', $4, " \
+	"'reverses', $5)"
+
+/*
+ * Statement texts: %1$s is the (quoted) schema of the types, for their
+ * conversion functions.  Argument types are letters: T text, I int8,
+ * Z timestamptz, C carbon_credit, V interval.
+ */
+static const struct
+{
+	const char *sql;
+	const char *args;
+}			stmt_text[ST_COUNT] =
+{
+	[ST_LOCK] = {
+		"SELECT a.status, a.opened_at, a.programme_id, a.balance, a.closed_at "
+		"FROM carbon_ledger.account a WHERE a.account_no = $1 FOR UPDATE",
+	"T"},
+	[ST_CLAIM_ACTIVITY] = {
+		"INSERT INTO carbon_ledger.request "
+		"(request_id, operation, account_no, content) "
+		"VALUES ($1, 'activity', $2, " ACTIVITY_CONTENT ") "
+		"ON CONFLICT (request_id) DO NOTHING",
+	"TTTIZ"},
+	/* the rate, lifetime and zone, the cap and the grams used that day */
+	[ST_PROGRAMME] = {
+		"SELECT p.credits_per_tonne::pg_catalog.text, p.credit_lifetime, "
+		"p.time_zone, c.daily_cap, "
+		"CASE WHEN c.daily_cap IS NOT NULL THEN "
+		"(SELECT LEAST(COALESCE(pg_catalog.sum(%1$s.tco2e_grams(a.reduction)), 0), "
+		"%1$s.tco2e_grams(c.daily_cap))::pg_catalog.int8 "
+		"FROM carbon_ledger.activity a "
+		"WHERE a.account_no = $2 AND a.kind = $3 "
+		"AND a.occurred_at >= (pg_catalog.date_trunc('day', $4 AT TIME ZONE p.time_zone) "
+		"AT TIME ZONE p.time_zone) "
+		"AND a.occurred_at < ((pg_catalog.date_trunc('day', $4 AT TIME ZONE p.time_zone) "
+		"+ '1 day'::pg_catalog.interval) AT TIME ZONE p.time_zone)) END, "
+		"p.credits_per_tonne "
+		"FROM carbon_ledger.programme p "
+		"LEFT JOIN carbon_ledger.programme_activity_cap c "
+		"ON c.programme_id = p.programme_id AND c.kind = $3 "
+		"WHERE p.programme_id = $1",
+	"TTTZ"},
+	/* returns whether the lot has expired already */
+	[ST_LOT] = {
+		"INSERT INTO carbon_ledger.credit_lot "
+		"(lot_id, account_no, credits, earned_at, expires_at) "
+		"VALUES ($1, $2, $3, $4, (($4 AT TIME ZONE $6) + $5) AT TIME ZONE $6) "
+		"RETURNING expires_at <= pg_catalog.statement_timestamp()",
+	"ITCZVT"},
+	[ST_BALANCE] = {
+		"UPDATE carbon_ledger.account SET balance = $2 WHERE account_no = $1",
+	"TC"},
+	[ST_EXPIRED] = {
+		"SELECT 1 FROM carbon_ledger.credit_lot c WHERE c.account_no = $1 "
+		"AND c.expires_at <= pg_catalog.statement_timestamp() LIMIT 1",
+	"T"},
+	[ST_SWEEP] = {
+		"SELECT carbon_ledger.sweep_account($1, pg_catalog.statement_timestamp())",
+	"T"},
+	[ST_CLAIM_REDEMPTION] = {
+		"INSERT INTO carbon_ledger.request "
+		"(request_id, operation, account_no, content) "
+		"VALUES ($1, 'redemption', $2, " REDEMPTION_CONTENT ") "
+		"ON CONFLICT (request_id) DO NOTHING",
+	"TTITI"},
+	/*
+	 * The account's lots with what was taken from and written off each,
+	 * as rows to add up (no aggregate, no correlated subquery: one index
+	 * scan of each table).  Credits are carbon_credit, an int64 of
+	 * thousandths.
+	 */
+	[ST_LOTS] = {
+		"SELECT 0, l.lot_id, l.credits, l.expires_at, l.earned_at "
+		"FROM carbon_ledger.credit_lot l WHERE l.account_no = $1 "
+		"UNION ALL "
+		"SELECT 1, a.lot_id, a.credits, NULL::pg_catalog.timestamptz, "
+		"NULL::pg_catalog.timestamptz "
+		"FROM carbon_ledger.credit_allocation a WHERE a.account_no = $1 "
+		"UNION ALL "
+		"SELECT 2, e.lot_id, e.credits, NULL::pg_catalog.timestamptz, "
+		"NULL::pg_catalog.timestamptz "
+		"FROM carbon_ledger.credit_expiry e WHERE e.account_no = $1",
+	"T"},
+	[ST_ALLOCATE] = {
+		"INSERT INTO carbon_ledger.credit_allocation "
+		"(redemption_id, lot_id, account_no, credits) VALUES ($1, $2, $3, $4)",
+	"IITC"},
+	[ST_ORIGINAL] = {
+		"SELECT r.credits, r.reverses, r.redeemed_at "
+		"FROM carbon_ledger.redemption r "
+		"WHERE r.account_no = $1 AND r.redemption_id = $2",
+	"TI"},
+	[ST_REVERSED] = {
+		"SELECT 1 FROM carbon_ledger.redemption r "
+		"WHERE r.account_no = $1 AND r.reverses = $2 LIMIT 1",
+	"TI"},
+	[ST_GIVE_BACK] = {
+		"INSERT INTO carbon_ledger.credit_allocation "
+		"(redemption_id, lot_id, account_no, credits) "
+		"SELECT $1, a.lot_id, a.account_no, "
+		"%1$s.carbon_credit_from_thousandths(- %1$s.carbon_credit_thousandths(a.credits)) "
+		"FROM carbon_ledger.credit_allocation a "
+		"WHERE a.account_no = $2 AND a.redemption_id = $3",
+	"ITI"},
+};
+
+static SPIPlanPtr stmt_plan[ST_COUNT];
+
+/* the carbon_credit type the plans were made for, and its schema */
+static Oid	plans_credit_type = InvalidOid;
+static char *plans_schema = NULL;
+
+/* The ledger's error codes. */
+#define LD(a, b, c) MAKE_SQLSTATE('L', 'D', a, b, c)
+
+/*
+ * booking: whether the ledger's booking code is running in this backend;
+ * the guard triggers let bookkeeping rows and balance updates through
+ * only then.
+ */
+Datum
+cl_booking(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(booking_active);
+}
+
+/*
+ * restoring: whether rows are being restored from a dump (a superuser
+ * session with row_security off, as pg_restore and pg_dump's scripts
+ * run), as carbon_ledger.restoring() says: the triggers then take rows as
+ * they come.
+ */
+static bool
+restoring(void)
+{
+	const char *su;
+
+	if (row_security)
+		return false;
+	su = GetConfigOption("is_superuser", false, false);
+	return su != NULL && strcmp(su, "on") == 0;
+}
+
+/*
+ * function_owner: the owner of the called function (the extension's
+ * owner), looked up once per statement that fires it.
+ */
+static Oid
+function_owner(FunctionCallInfo fcinfo)
+{
+	FmgrInfo   *flinfo = fcinfo->flinfo;
+	HeapTuple	tp;
+	Oid			owner;
+
+	if (flinfo->fn_extra != NULL)
+		return *(Oid *) flinfo->fn_extra;
+	tp = SearchSysCache1(PROCOID, ObjectIdGetDatum(flinfo->fn_oid));
+	if (!HeapTupleIsValid(tp))
+		elog(ERROR, "cache lookup failed for function %u", flinfo->fn_oid);
+	owner = ((Form_pg_proc) GETSTRUCT(tp))->proowner;
+	ReleaseSysCache(tp);
+	flinfo->fn_extra = MemoryContextAlloc(flinfo->fn_mcxt, sizeof(Oid));
+	*(Oid *) flinfo->fn_extra = owner;
+	return owner;
+}
+
+/*
+ * booking_enter: become the owner (unless InvalidOid), pin the search path
+ * to pg_catalog, turn sequential scans off and raise the booking flag.
+ * booking_leave undoes all of it; callers run the booking between the two
+ * in PG_TRY with booking_leave in PG_FINALLY.
+ */
+static void
+booking_enter(BookingScope *scope, Oid owner)
+{
+	OverrideSearchPath path = {NIL, true, false, 0};
+
+	GetUserIdAndSecContext(&scope->save_user, &scope->save_sec);
+	scope->save_active = booking_active;
+	scope->save_seqscan = enable_seqscan;
+	PushOverrideSearchPath(&path);
+	if (OidIsValid(owner))
+		SetUserIdAndSecContext(owner,
+							   scope->save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	enable_seqscan = false;
+	booking_active = true;
+}
+
+static void
+booking_leave(BookingScope *scope)
+{
+	booking_active = scope->save_active;
+	enable_seqscan = scope->save_seqscan;
+	SetUserIdAndSecContext(scope->save_user, scope->save_sec);
+	PopOverrideSearchPath();
+}
+
+/*
+ * check_plans: forget the kept plans when the extension's types are not
+ * those they were made for (the extension was dropped and created again
+ * in this session), and note the types' schema for new ones.
+ */
+static void
+check_plans(Oid credit_type)
+{
+	HeapTuple	tp;
+	Oid			nsp;
+	int			i;
+
+	if (credit_type == plans_credit_type)
+		return;
+	for (i = 0; i < ST_COUNT; i++)
+	{
+		if (stmt_plan[i] != NULL)
+			SPI_freeplan(stmt_plan[i]);
+		stmt_plan[i] = NULL;
+	}
+	tp = SearchSysCache1(TYPEOID, ObjectIdGetDatum(credit_type));
+	if (!HeapTupleIsValid(tp))
+		elog(ERROR, "cache lookup failed for type %u", credit_type);
+	nsp = ((Form_pg_type) GETSTRUCT(tp))->typnamespace;
+	ReleaseSysCache(tp);
+	if (plans_schema != NULL)
+		pfree(plans_schema);
+	plans_schema = MemoryContextStrdup(TopMemoryContext,
+									   quote_identifier(get_namespace_name(nsp)));
+	plans_credit_type = credit_type;
+}
+
+/* plan: the kept plan of a statement, prepared at its first use */
+static SPIPlanPtr
+plan(LedgerStmt which)
+{
+	Oid			types[8];
+	const char *args = stmt_text[which].args;
+	int			n = strlen(args);
+	int			i;
+	SPIPlanPtr	p;
+
+	if (stmt_plan[which] != NULL)
+		return stmt_plan[which];
+	for (i = 0; i < n; i++)
+	{
+		switch (args[i])
+		{
+			case 'T':
+				types[i] = TEXTOID;
+				break;
+			case 'I':
+				types[i] = INT8OID;
+				break;
+			case 'Z':
+				types[i] = TIMESTAMPTZOID;
+				break;
+			case 'V':
+				types[i] = INTERVALOID;
+				break;
+			default:
+				types[i] = plans_credit_type;
+				break;
+		}
+	}
+	p = SPI_prepare(psprintf(stmt_text[which].sql, plans_schema), n, types);
+	if (p == NULL)
+		elog(ERROR, "SPI_prepare failed for ledger statement %d: %s",
+			 (int) which, SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(p) != 0)
+		elog(ERROR, "SPI_keepplan failed for ledger statement %d", (int) which);
+	stmt_plan[which] = p;
+	return p;
+}
+
+/* run: executes a kept statement; returns the rows it processed */
+static uint64
+run(LedgerStmt which, Datum *values, const char *nulls)
+{
+	int			rc = SPI_execute_plan(plan(which), values, nulls, false, 0);
+
+	if (rc < 0)
+		elog(ERROR, "ledger statement %d failed: %s", (int) which,
+			 SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/* column: a column of the first row the last statement returned */
+static Datum
+column(int col, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, col,
+						 isnull);
+}
+
+/* text_of: a value as its type's output function writes it */
+static char *
+text_of(Datum value, Oid type)
+{
+	Oid			out;
+	bool		varlena;
+
+	getTypeOutputInfo(type, &out, &varlena);
+	return OidOutputFunctionCall(out, value);
+}
+
+/* credits_text: thousandths of a credit as carbon_credit writes them */
+static char *
+credits_text(int64 thousandths)
+{
+	return text_of(Int64GetDatum(thousandths), plans_credit_type);
+}
+
+/* ts_text: a timestamp with time zone as the session writes it */
+static char *
+ts_text(TimestampTz ts)
+{
+	return text_of(TimestampTzGetDatum(ts), TIMESTAMPTZOID);
+}
+
+/* attnum: the number of a column of the trigger's table */
+static int
+attnum(TriggerData *td, const char *name)
+{
+	int			n = SPI_fnumber(td->tg_relation->rd_att, name);
+
+	if (n <= 0)
+		elog(ERROR, "column \"%s\" not found in \"%s\"", name,
+			 RelationGetRelationName(td->tg_relation));
+	return n;
+}
+
+/* new_value: a column of the row being inserted */
+static Datum
+new_value(TriggerData *td, const char *name, bool *isnull)
+{
+	return heap_getattr(td->tg_trigtuple, attnum(td, name),
+						td->tg_relation->rd_att, isnull);
+}
+
+/* insert_trigger: the trigger data of a BEFORE ROW INSERT trigger */
+static TriggerData *
+insert_trigger(FunctionCallInfo fcinfo, const char *name)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) ||
+		!TRIGGER_FIRED_BEFORE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_BY_INSERT(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be fired BEFORE INSERT FOR EACH ROW", name)));
+	return td;
+}
+
+/* A column of a row to insert, by name. */
+typedef struct ColumnValue
+{
+	const char *name;
+	Datum		value;
+}			ColumnValue;
+
+/*
+ * direct_insert: inserts a row into a bookkeeping table of the schema
+ * carbon_ledger (credit_lot, credit_allocation) without the executor: the
+ * heap tuple, then every index entry, unique ones checked as the executor
+ * checks them (a duplicate key raises 23505, a concurrent insert of the
+ * same key is waited for).  Those tables are not audited and their only
+ * insert trigger is the guard, which lets the booking through anyway; if
+ * the table has any other insert trigger (a DBA enabled the audit trail on
+ * it, a foreign key, say), a CHECK constraint, row security forced on, a
+ * column not given here, or an index that is not on plain columns or is
+ * deferrable, it inserts nothing and
+ * returns false, and the caller runs its SQL statement instead.  Saves the
+ * executor start-up and the guard's WHEN clause of one statement per
+ * booking.
+ */
+static bool
+direct_insert(const char *table, const ColumnValue *cols, int ncols)
+{
+	Oid			relid;
+	Relation	rel;
+	TupleDesc	desc;
+	TriggerDesc *trig;
+	Datum	   *values;
+	bool	   *nulls;
+	List	   *indexes;
+	ListCell   *lc;
+	HeapTuple	tuple;
+	TupleTableSlot *slot;
+	int			i;
+	int			live = 0;
+
+	relid = get_relname_relid(table, get_namespace_oid("carbon_ledger", false));
+	if (!OidIsValid(relid))
+		return false;
+	rel = table_open(relid, RowExclusiveLock);
+	desc = RelationGetDescr(rel);
+
+	/* only the guard may fire on insert; no forced row security */
+	trig = rel->trigdesc;
+	for (i = 0; trig != NULL && i < trig->numtriggers; i++)
+	{
+		Trigger    *t = &trig->triggers[i];
+
+		if (TRIGGER_FOR_INSERT(t->tgtype) && t->tgenabled != TRIGGER_DISABLED &&
+			strcmp(t->tgname, "bookkeeping_guard") != 0)
+			goto refuse;
+	}
+	if (rel->rd_rel->relkind != RELKIND_RELATION ||
+		rel->rd_rel->relforcerowsecurity ||
+		(desc->constr != NULL && desc->constr->num_check > 0))
+		goto refuse;
+
+	/* every live column given, by name */
+	values = palloc0(sizeof(Datum) * desc->natts);
+	nulls = palloc(sizeof(bool) * desc->natts);
+	memset(nulls, true, sizeof(bool) * desc->natts);
+	for (i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			live++;
+	if (live != ncols)
+		goto refuse;
+	for (i = 0; i < ncols; i++)
+	{
+		int			n = SPI_fnumber(desc, cols[i].name);
+
+		if (n <= 0 || !nulls[n - 1])
+			goto refuse;
+		values[n - 1] = cols[i].value;
+		nulls[n - 1] = false;
+	}
+
+	/* every index on plain columns, checked at once */
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), RowExclusiveLock);
+		bool		plain = idx->rd_index->indimmediate &&
+			RelationGetIndexExpressions(idx) == NIL &&
+			RelationGetIndexPredicate(idx) == NIL &&
+			idx->rd_index->indisready;
+
+		index_close(idx, NoLock);
+		if (!plain)
+			goto refuse;
+	}
+
+	tuple = heap_form_tuple(desc, values, nulls);
+	simple_heap_insert(rel, tuple);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+	ExecStoreHeapTuple(tuple, slot, false);
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), RowExclusiveLock);
+		IndexInfo  *info = BuildIndexInfo(idx);
+		Datum		ivalues[INDEX_MAX_KEYS];
+		bool		inulls[INDEX_MAX_KEYS];
+
+		FormIndexDatum(info, slot, NULL, ivalues, inulls);
+		index_insert(idx, ivalues, inulls, &tuple->t_self, rel,
+					 idx->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
+					 false, info);
+		index_close(idx, NoLock);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	list_free(indexes);
+	table_close(rel, NoLock);
+	return true;
+
+refuse:
+	table_close(rel, NoLock);
+	return false;
+}
+
+/* The account a booking locked. */
+typedef struct LockedAccount
+{
+	TimestampTz opened_at;
+	char	   *programme_id;
+	int64		balance;
+}			LockedAccount;
+
+/* the columns of an account a booking reads, in ST_LOCK's order */
+static const char *const account_columns[] = {
+	"status", "opened_at", "programme_id", "balance", "closed_at"
+};
+
+/*
+ * lock_account_direct: SELECT ... FOR UPDATE of one account row without
+ * the executor: a look-up of its primary key with the statement's
+ * snapshot (taken as SPI takes it: after a command counter increment, at
+ * the current command), then the row lock, with the executor's rules for
+ * a row updated or deleted concurrently: at READ COMMITTED the lock waits
+ * and follows the update to the latest version; at REPEATABLE READ and
+ * SERIALIZABLE it fails with 40001.  The index scan takes the predicate
+ * locks SERIALIZABLE needs.  Sets values (the columns of account_columns)
+ * and returns 1 if the row was locked, 0 if there is no such row, -1 if
+ * it cannot look up (the key is not a one-column btree index on
+ * account_no): the caller then runs ST_LOCK.
+ */
+static int
+lock_account_direct(Datum account_no, Datum *values, bool *nulls)
+{
+	Oid			relid = get_relname_relid("account",
+										  get_namespace_oid("carbon_ledger", false));
+	Relation	rel;
+	Relation	idx;
+	Oid			pk;
+	int			key_att;
+	ScanKeyData key;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	Snapshot	snap;
+	bool		found;
+	int			result = 1;
+	int			i;
+	TM_Result	res;
+	TM_FailureData tmfd;
+
+	if (!OidIsValid(relid))
+		return -1;
+	rel = table_open(relid, RowShareLock);
+	pk = RelationGetPrimaryKeyIndex(rel);
+	key_att = SPI_fnumber(RelationGetDescr(rel), "account_no");
+	if (!OidIsValid(pk))
+	{
+		table_close(rel, NoLock);
+		return -1;
+	}
+	idx = index_open(pk, AccessShareLock);
+	if (idx->rd_rel->relam != BTREE_AM_OID ||
+		idx->rd_index->indnatts != 1 ||
+		idx->rd_index->indkey.values[0] != key_att)
+	{
+		index_close(idx, NoLock);
+		table_close(rel, NoLock);
+		return -1;
+	}
+
+	CommandCounterIncrement();
+	PushCopiedSnapshot(GetTransactionSnapshot());
+	UpdateActiveSnapshotCommandId();
+	snap = GetActiveSnapshot();
+
+	ScanKeyEntryInitialize(&key, 0, 1, BTEqualStrategyNumber, InvalidOid,
+						   idx->rd_indcollation[0], F_TEXTEQ, account_no);
+	slot = table_slot_create(rel, NULL);
+	scan = index_beginscan(rel, idx, snap, 1, 0);
+	index_rescan(scan, &key, 1, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+
+	if (found)
+	{
+		ItemPointerData tid = slot->tts_tid;
+
+		res = table_tuple_lock(rel, &tid, snap, slot,
+							   GetCurrentCommandId(true), LockTupleExclusive,
+							   LockWaitBlock,
+							   IsolationUsesXactSnapshot() ? 0 :
+							   TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+							   &tmfd);
+		switch (res)
+		{
+			case TM_Ok:
+				break;
+			case TM_SelfModified:
+				/* changed by this very command: not there for it */
+				result = 0;
+				break;
+			case TM_Updated:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent update")));
+				elog(ERROR, "unexpected table_tuple_lock status: %u", res);
+				break;
+			case TM_Deleted:
+				if (IsolationUsesXactSnapshot())
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("could not serialize access due to concurrent delete")));
+				result = 0;
+				break;
+			default:
+				elog(ERROR, "unexpected table_tuple_lock status: %u", res);
+		}
+	}
+	else
+		result = 0;
+
+	if (result == 1)
+	{
+		bool		isnull;
+		Datum		key_now = slot_getattr(slot, key_att, &isnull);
+
+		/* the latest version must still be the account asked for */
+		if (isnull || !DatumGetBool(DirectFunctionCall2Coll(texteq,
+															idx->rd_indcollation[0],
+															key_now, account_no)))
+			result = 0;
+		for (i = 0; result == 1 && i < (int) lengthof(account_columns); i++)
+			values[i] = slot_getattr(slot,
+									 SPI_fnumber(RelationGetDescr(rel),
+												 account_columns[i]),
+									 &nulls[i]);
+		/* the text values outlive the slot */
+		for (i = 0; result == 1 && i < (int) lengthof(account_columns); i++)
+			if (!nulls[i] && !TupleDescAttr(RelationGetDescr(rel),
+											SPI_fnumber(RelationGetDescr(rel),
+														account_columns[i]) - 1)->attbyval)
+				values[i] = PointerGetDatum(PG_DETOAST_DATUM_COPY(values[i]));
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	PopActiveSnapshot();
+	index_close(idx, NoLock);
+	table_close(rel, NoLock);
+	return result;
+}
+
+/*
+ * lock_account: locks the account row (the first lock of every booking)
+ * and returns it; LD002 if it does not exist, LD003 if frozen, LD004 if
+ * closed.
+ */
+static void
+lock_account(const char *operation, Datum account_no, LockedAccount *acc)
+{
+	char	   *account = TextDatumGetCString(account_no);
+	char	   *status;
+	bool		isnull;
+	Datum		closed;
+	Datum		values[lengthof(account_columns)];
+	bool		nulls[lengthof(account_columns)];
+	int			found = lock_account_direct(account_no, values, nulls);
+	int			i;
+
+	if (found < 0)
+	{
+		found = run(ST_LOCK, &account_no, NULL) > 0;
+		for (i = 0; found && i < (int) lengthof(account_columns); i++)
+			values[i] = column(i + 1, &nulls[i]);
+	}
+	if (!found)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '2')),
+				 errmsg("%s rejected: account \"%s\" does not exist",
+						operation, account),
+				 errdetail("No row of carbon_ledger.account has account_no \"%s\".",
+						   account)));
+	status = TextDatumGetCString(values[0]);
+	acc->opened_at = DatumGetTimestampTz(values[1]);
+	acc->programme_id = TextDatumGetCString(values[2]);
+	acc->balance = DatumGetInt64(values[3]);
+	if (strcmp(status, "frozen") == 0)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '3')),
+				 errmsg("%s rejected: account \"%s\" is frozen",
+						operation, account),
+				 errdetail("Account \"%s\" has status frozen; its balance is %s credits.",
+						   account, credits_text(acc->balance)),
+				 errhint("Unfreeze the account (status active) before booking on it.")));
+	if (strcmp(status, "active") != 0)
+	{
+		closed = values[4];
+		isnull = nulls[4];
+		ereport(ERROR,
+				(errcode(LD('0', '0', '4')),
+				 errmsg("%s rejected: account \"%s\" is closed",
+						operation, account),
+				 errdetail("Account \"%s\" was closed at %s.", account,
+						   isnull ? "" : ts_text(DatumGetTimestampTz(closed)))));
+	}
+}
+
+/*
+ * claim_request: claims the request_id (INSERT ... ON CONFLICT DO NOTHING
+ * into carbon_ledger.request, which waits for a concurrent claim and, at
+ * REPEATABLE READ or SERIALIZABLE, raises 40001 for an invisible
+ * conflicting row); if it was seen before, refuse_request() raises LD006
+ * (replay) or LD007 (reuse).  args are the claim's five arguments.
+ */
+static void
+claim_request(LedgerStmt claim, const char *operation, const char *content,
+			  Datum *args, const char *nulls)
+{
+	Oid			types[5];
+	int			i;
+
+	if (run(claim, args, nulls) > 0)
+		return;
+	for (i = 0; i < 5; i++)
+		types[i] = SPI_getargtypeid(plan(claim), i);
+	SPI_execute_with_args(psprintf("SELECT carbon_ledger.refuse_request($1, '%s', $2, %s)",
+								   operation, content),
+						  5, types, args, nulls, false, 0);
+	elog(ERROR, "request_id of a %s could not be claimed", operation);
+}
+
+/* set_balance: writes the locked account's new balance */
+static void
+set_balance(Datum account_no, int64 balance)
+{
+	Datum		args[2] = {account_no, Int64GetDatum(balance)};
+
+	run(ST_BALANCE, args, NULL);
+}
+
+/*
+ * sweep_if_expired: writes off the lots of the locked account that have
+ * expired by the time of booking (sweep_account(), whose write-offs lower
+ * the balance); returns the thousandths written off.
+ */
+static int64
+sweep_if_expired(Datum account_no)
+{
+	bool		isnull;
+
+	if (run(ST_EXPIRED, &account_no, NULL) == 0)
+		return 0;
+	run(ST_SWEEP, &account_no, NULL);
+	return DatumGetInt64(column(1, &isnull));
+}
+
+/*
+ * activity_credits_numeric: the credits of an activity whose rate is not
+ * exact in 64 bits, or whose credits are beyond range, computed with
+ * numeric as the SQL trigger did; raises 22003 when out of range.
+ */
+static void
+activity_credits_numeric(Datum rate, int64 grams, int64 eligible,
+						 int64 balance, const char *request,
+						 const char *account, const char *reduction,
+						 const char *rate_text, int64 *earned,
+						 int64 *uncapped)
+{
+	Oid			types[4] = {NUMERICOID, INT8OID, INT8OID, INT8OID};
+	Datum		args[4] = {rate, Int64GetDatum(grams), Int64GetDatum(eligible),
+	Int64GetDatum(balance)};
+	bool		isnull;
+
+	if (SPI_execute_with_args(
+							  "SELECT u > 9223372036854775807 OR e > 9223372036854775807 - $4, "
+							  "pg_catalog.trim_scale(e / 1000)::pg_catalog.text, "
+							  "pg_catalog.trim_scale(u / 1000)::pg_catalog.text, "
+							  "CASE WHEN u <= 9223372036854775807 THEN u::pg_catalog.int8 END, "
+							  "CASE WHEN e <= 9223372036854775807 THEN e::pg_catalog.int8 END "
+							  "FROM (SELECT pg_catalog.trunc($1 * $2 / 1000) AS u, "
+							  "pg_catalog.trunc($1 * $3 / 1000) AS e) n",
+							  4, types, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not compute the credits of an activity");
+	if (DatumGetBool(column(1, &isnull)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("activity rejected: credits out of range"),
+				 errdetail("Activity \"%s\" on account \"%s\": %s at %s credits per tonne earns %s credits (%s without the cap); the balance is %s; the most a balance or an activity can hold is 9223372036854775.807 credits.",
+						   request, account, reduction, rate_text,
+						   TextDatumGetCString(column(2, &isnull)),
+						   TextDatumGetCString(column(3, &isnull)),
+						   credits_text(balance))));
+	*uncapped = DatumGetInt64(column(4, &isnull));
+	*earned = DatumGetInt64(column(5, &isnull));
+}
+
+/*
+ * activity_rules: the checks of an activity that need no table (LD011
+ * reduction, LD031 kind, LD012 future); returns the grams.
+ */
+static int64
+activity_rules(TriggerData *td, const char *request, const char *account,
+			   Oid tco2e_type, TimestampTz occurred_at, Datum *kind)
+{
+	bool		isnull;
+	Datum		reduction = new_value(td, "reduction", &isnull);
+	int64		grams = DatumGetInt64(reduction);
+	Datum		trimmed;
+	Datum		norm;
+	text	   *k;
+	text	   *n;
+
+	if (grams <= 0)
+		ereport(ERROR,
+				(errcode(LD('0', '1', '1')),
+				 errmsg("activity rejected: reduction must be positive"),
+				 errdetail("Activity \"%s\" on account \"%s\" reports a reduction of %s.",
+						   request, account, text_of(reduction, tco2e_type))));
+
+	*kind = new_value(td, "kind", &isnull);
+	trimmed = DirectFunctionCall1(btrim1, *kind);
+	norm = DirectFunctionCall1Coll(lower, DEFAULT_COLLATION_OID, trimmed);
+	k = DatumGetTextPP(*kind);
+	n = DatumGetTextPP(norm);
+	if (VARSIZE_ANY_EXHDR(k) == 0 ||
+		VARSIZE_ANY_EXHDR(k) != VARSIZE_ANY_EXHDR(n) ||
+		memcmp(VARDATA_ANY(k), VARDATA_ANY(n), VARSIZE_ANY_EXHDR(k)) != 0)
+	{
+		char	   *kind_text = text_to_cstring(k);
+
+		ereport(ERROR,
+				(errcode(LD('0', '3', '1')),
+				 errmsg("activity rejected: kind \"%s\" is not in normal form",
+						kind_text),
+				 errdetail("Activity \"%s\" on account \"%s\" has kind \"%s\"; kinds are lowercase, without surrounding spaces and not empty, so that the daily caps apply.",
+						   request, account, kind_text),
+				 VARSIZE_ANY_EXHDR(DatumGetTextPP(trimmed)) == 0 ?
+				 errhint("Give the activity a kind.") :
+				 errhint("Use \"%s\".", text_to_cstring(n))));
+	}
+
+	if (occurred_at > GetCurrentStatementStartTimestamp())
+		ereport(ERROR,
+				(errcode(LD('0', '1', '2')),
+				 errmsg("activity rejected: it lies in the future"),
+				 errdetail("Activity \"%s\" on account \"%s\" occurred at %s, after the current time %s.",
+						   request, account, ts_text(occurred_at),
+						   ts_text(GetCurrentStatementStartTimestamp()))));
+	return grams;
+}
+
+/*
+ * activity_book: books an activity: reduction positive, kind in normal
+ * form, not in the future, account active, request_id new; credits at the
+ * programme rate for the part of the reduction within the daily cap of
+ * its kind (per account and local day of the programme's time zone, in
+ * booking order), truncated to a thousandth; a credit lot expiring after
+ * the programme's credit lifetime (written off at once if that has passed
+ * already); the balance raised.  Sets credits, credits_uncapped and
+ * booked_at of the new row.
+ */
+static HeapTuple
+activity_book(TriggerData *td)
+{
+	TupleDesc	desc = td->tg_relation->rd_att;
+	bool		isnull;
+	Datum		account_no = new_value(td, "account_no", &isnull);
+	Datum		request_id = new_value(td, "request_id", &isnull);
+	char	   *account = TextDatumGetCString(account_no);
+	char	   *request = TextDatumGetCString(request_id);
+	TimestampTz occurred_at =
+		DatumGetTimestampTz(new_value(td, "occurred_at", &isnull));
+	Oid			tco2e_type = TupleDescAttr(desc, attnum(td, "reduction") - 1)->atttypid;
+	Datum		kind;
+	int64		grams;
+	LockedAccount acc;
+	Datum		args[6];
+	char		nulls[6] = "      ";
+	char	   *rate_text;
+	Datum		rate;
+	Datum		lifetime;
+	Datum		tz;
+	bool		capped;
+	int64		cap;
+	int64		used;
+	int64		eligible;
+	int64		earned;
+	int64		uncapped;
+	ClRate		r;
+	ClLedgerStatus st;
+	bool		expired = false;
+	int			cols[3];
+	Datum		values[3];
+	bool		vnulls[3] = {false, false, false};
+
+	grams = activity_rules(td, request, account, tco2e_type, occurred_at,
+						   &kind);
+
+	lock_account("activity", account_no, &acc);
+	if (occurred_at < acc.opened_at)
+		ereport(ERROR,
+				(errcode(LD('0', '2', '6')),
+				 errmsg("activity rejected: it lies before the account was opened"),
+				 errdetail("Activity \"%s\" occurred at %s; account \"%s\" opened at %s.",
+						   request, ts_text(occurred_at), account,
+						   ts_text(acc.opened_at))));
+
+	args[0] = request_id;
+	args[1] = account_no;
+	args[2] = kind;
+	args[3] = Int64GetDatum(grams);
+	args[4] = TimestampTzGetDatum(occurred_at);
+	claim_request(ST_CLAIM_ACTIVITY, "activity", ACTIVITY_CONTENT, args, NULL);
+
+	args[0] = CStringGetTextDatum(acc.programme_id);
+	args[1] = account_no;
+	args[2] = kind;
+	args[3] = TimestampTzGetDatum(occurred_at);
+	if (run(ST_PROGRAMME, args, NULL) == 0)
+		elog(ERROR, "programme \"%s\" of account \"%s\" not found",
+			 acc.programme_id, account);
+	rate_text = TextDatumGetCString(column(1, &isnull));
+	lifetime = column(2, &isnull);
+	tz = column(3, &isnull);
+	cap = DatumGetInt64(column(4, &capped));
+	capped = !capped;
+	used = capped ? DatumGetInt64(column(5, &isnull)) : 0;
+	rate = column(6, &isnull);
+
+	eligible = cl_cap_eligible(grams, capped, cap, used);
+	st = cl_rate_parse(rate_text, strlen(rate_text), &r);
+	if (st == CL_LEDGER_OK)
+		st = cl_activity_credits(&r, grams, eligible, acc.balance,
+								 &earned, &uncapped);
+	if (st != CL_LEDGER_OK)
+		activity_credits_numeric(rate, grams, eligible, acc.balance, request,
+								 account,
+								 text_of(new_value(td, "reduction", &isnull),
+										 tco2e_type),
+								 rate_text, &earned, &uncapped);
+
+	if (earned > 0)
+	{
+		/* expires_at: (occurred_at in the zone + lifetime) in the zone */
+		TimestampTz expires = DatumGetTimestampTz(
+			DirectFunctionCall2(timestamp_zone, tz,
+								DirectFunctionCall2(timestamp_pl_interval,
+													DirectFunctionCall2(timestamptz_zone, tz,
+																		TimestampTzGetDatum(occurred_at)),
+													lifetime)));
+		ColumnValue lot[5] = {
+			{"lot_id", new_value(td, "activity_id", &isnull)},
+			{"account_no", account_no},
+			{"credits", Int64GetDatum(earned)},
+			{"earned_at", TimestampTzGetDatum(occurred_at)},
+			{"expires_at", TimestampTzGetDatum(expires)},
+		};
+
+		if (direct_insert("credit_lot", lot, lengthof(lot)))
+			expired = expires <= GetCurrentStatementStartTimestamp();
+		else
+		{
+			args[0] = lot[0].value;
+			args[1] = account_no;
+			args[2] = Int64GetDatum(earned);
+			args[3] = TimestampTzGetDatum(occurred_at);
+			args[4] = lifetime;
+			args[5] = tz;
+			run(ST_LOT, args, nulls);
+			expired = DatumGetBool(column(1, &isnull));
+		}
+		set_balance(account_no, acc.balance + earned);
+		if (expired)
+			/* reported after its credits expired: written off at once */
+			run(ST_SWEEP, &account_no, NULL);
+	}
+
+	cols[0] = attnum(td, "credits");
+	values[0] = Int64GetDatum(earned);
+	cols[1] = attnum(td, "credits_uncapped");
+	values[1] = Int64GetDatum(uncapped);
+	cols[2] = attnum(td, "booked_at");
+	values[2] = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
+	return heap_modify_tuple_by_cols(td->tg_trigtuple, desc, 3, cols, values,
+									 vnulls);
+}
+
+/*
+ * account_lots: the lots of a locked account with what is left in each
+ * (earned, less allocations, plus what reversals gave back, less
+ * write-offs); *n is set to their number.
+ */
+static ClLot *
+account_lots(Datum account_no, size_t *n)
+{
+	SPITupleTable *tt;
+	uint64		rows;
+	uint64		i;
+	size_t		nlots = 0;
+	ClLot	   *lots;
+	bool		isnull;
+
+	rows = run(ST_LOTS, &account_no, NULL);
+	tt = SPI_tuptable;
+	lots = palloc(sizeof(ClLot) * (rows + 1));
+	for (i = 0; i < rows; i++)
+	{
+		HeapTuple	row = tt->vals[i];
+
+		if (DatumGetInt32(SPI_getbinval(row, tt->tupdesc, 1, &isnull)) != 0)
+			continue;
+		lots[nlots].lot_id = DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 2, &isnull));
+		lots[nlots].remaining = DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 3, &isnull));
+		lots[nlots].expires_at = DatumGetTimestampTz(SPI_getbinval(row, tt->tupdesc, 4, &isnull));
+		lots[nlots].earned_at = DatumGetTimestampTz(SPI_getbinval(row, tt->tupdesc, 5, &isnull));
+		lots[nlots].take = 0;
+		nlots++;
+	}
+	cl_lots_sort_by_id(lots, nlots);
+	for (i = 0; i < rows; i++)
+	{
+		HeapTuple	row = tt->vals[i];
+		ClLot	   *lot;
+
+		if (DatumGetInt32(SPI_getbinval(row, tt->tupdesc, 1, &isnull)) == 0)
+			continue;
+		lot = cl_lots_find(lots, nlots,
+						   DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 2, &isnull)));
+		/* rows of another account's lot cannot be; they would not count */
+		if (lot != NULL)
+			lot->remaining -= DatumGetInt64(SPI_getbinval(row, tt->tupdesc, 3, &isnull));
+	}
+	SPI_freetuptable(tt);
+	*n = nlots;
+	return lots;
+}
+
+/*
+ * reversal_book: books a reversal: it names an earlier redemption of the
+ * same account (LD008) with the same credits (LD009), not dated after it
+ * (LD029), not reversed before (LD010); it gives back the same lots
+ * (negative allocations) and raises the balance; lots expired by the time
+ * of booking are written off at once.
+ */
+static void
+reversal_book(TriggerData *td, Datum account_no, const char *account,
+			  const char *request, int64 want, TimestampTz redeemed_at,
+			  LockedAccount *acc)
+{
+	bool		isnull;
+	Datum		reverses = new_value(td, "reverses", &isnull);
+	int64		orig_id = DatumGetInt64(reverses);
+	Datum		args[3] = {account_no, reverses};
+	int64		orig_credits;
+	TimestampTz orig_at;
+	Datum		of;
+	int64		balance;
+
+	/*
+	 * Looked up within the account only: a redemption of another account
+	 * (which may live on another shard) is simply not found.
+	 */
+	if (run(ST_ORIGINAL, args, NULL) == 0)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '8')),
+				 errmsg("reversal rejected: it must name an earlier redemption of the same account"),
+				 errdetail("Reversal \"%s\" names redemption " INT64_FORMAT ", which account \"%s\" does not have.",
+						   request, orig_id, account)));
+	of = column(2, &isnull);
+	if (!isnull)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '8')),
+				 errmsg("reversal rejected: it must name an earlier redemption of the same account"),
+				 errdetail("Reversal \"%s\" names " INT64_FORMAT ", itself a reversal of " INT64_FORMAT ".",
+						   request, orig_id, DatumGetInt64(of))));
+	orig_credits = DatumGetInt64(column(1, &isnull));
+	orig_at = DatumGetTimestampTz(column(3, &isnull));
+	if (orig_credits != want)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '9')),
+				 errmsg("reversal rejected: credits differ from the reversed redemption"),
+				 errdetail("Reversal \"%s\" gives back %s credits; redemption " INT64_FORMAT " on account \"%s\" took %s.",
+						   request, credits_text(want), orig_id, account,
+						   credits_text(orig_credits))));
+	if (redeemed_at < orig_at)
+		ereport(ERROR,
+				(errcode(LD('0', '2', '9')),
+				 errmsg("reversal rejected: it is dated before the redemption it reverses"),
+				 errdetail("Reversal \"%s\" on account \"%s\" is dated %s; redemption " INT64_FORMAT " was made at %s.",
+						   request, account, ts_text(redeemed_at), orig_id,
+						   ts_text(orig_at))));
+	if (run(ST_REVERSED, args, NULL) > 0)
+		ereport(ERROR,
+				(errcode(LD('0', '1', '0')),
+				 errmsg("reversal rejected: the redemption was already reversed"),
+				 errdetail("Redemption " INT64_FORMAT " on account \"%s\" (%s credits) has already been reversed.",
+						   orig_id, account, credits_text(orig_credits))));
+
+	args[0] = new_value(td, "redemption_id", &isnull);
+	args[1] = account_no;
+	args[2] = reverses;
+	run(ST_GIVE_BACK, args, NULL);
+	if (pg_add_s64_overflow(acc->balance, want, &balance))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("reversal rejected: balance out of range"),
+				 errdetail("Reversal \"%s\" gives back %s credits to account \"%s\", whose balance is %s.",
+						   request, credits_text(want), account,
+						   credits_text(acc->balance))));
+	set_balance(account_no, balance);
+	/* lots expired by the time of booking get nothing back to spend */
+	sweep_if_expired(account_no);
+}
+
+/*
+ * redemption_book: books a redemption or a reversal.  Credits positive,
+ * not in the future, account active, request_id new.  A redemption first
+ * writes off the account's lots expired by the time of booking (whatever
+ * redeemed_at says), then takes its credits from the lots earned by
+ * redeemed_at and not expired, the soonest to expire first, recording
+ * each lot's share; more than that is LD005.  Sets booked_at of the new
+ * row.
+ */
+static HeapTuple
+redemption_book(TriggerData *td)
+{
+	TupleDesc	desc = td->tg_relation->rd_att;
+	bool		isnull;
+	bool		no_reverses;
+	Datum		account_no = new_value(td, "account_no", &isnull);
+	Datum		request_id = new_value(td, "request_id", &isnull);
+	char	   *account = TextDatumGetCString(account_no);
+	char	   *request = TextDatumGetCString(request_id);
+	int64		want = DatumGetInt64(new_value(td, "credits", &isnull));
+	TimestampTz redeemed_at =
+		DatumGetTimestampTz(new_value(td, "redeemed_at", &isnull));
+	Datum		reverses = new_value(td, "reverses", &no_reverses);
+	LockedAccount acc;
+	Datum		args[5];
+	char		nulls[5] = "     ";
+	int64		balance;
+	int64		taken;
+	ClLot	   *lots;
+	size_t		nlots;
+	size_t		i;
+	TimestampTz now = GetCurrentStatementStartTimestamp();
+	int			col = attnum(td, "booked_at");
+	Datum		booked = TimestampTzGetDatum(GetCurrentStatementStartTimestamp());
+	bool		bnull = false;
+
+	if (want <= 0)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '1')),
+				 errmsg("redemption rejected: credits must be positive"),
+				 errdetail("Redemption \"%s\" on account \"%s\" asks for %s credits.",
+						   request, account, credits_text(want))));
+	if (redeemed_at > GetCurrentStatementStartTimestamp())
+		ereport(ERROR,
+				(errcode(LD('0', '1', '2')),
+				 errmsg("redemption rejected: it lies in the future"),
+				 errdetail("Redemption \"%s\" on account \"%s\" is dated %s, after the current time %s.",
+						   request, account, ts_text(redeemed_at),
+						   ts_text(GetCurrentStatementStartTimestamp()))));
+
+	lock_account("redemption", account_no, &acc);
+
+	args[0] = request_id;
+	args[1] = account_no;
+	args[2] = Int64GetDatum(want);
+	args[3] = new_value(td, "item", &isnull);
+	args[4] = reverses;
+	nulls[4] = no_reverses ? 'n' : ' ';
+	claim_request(ST_CLAIM_REDEMPTION, "redemption", REDEMPTION_CONTENT, args,
+				  nulls);
+
+	if (!no_reverses)
+	{
+		reversal_book(td, account_no, account, request, want, redeemed_at,
+					  &acc);
+		return heap_modify_tuple_by_cols(td->tg_trigtuple, desc, 1, &col,
+										 &booked, &bnull);
+	}
+
+	/*
+	 * The account's lots and what is left in each.  Expiry is judged at
+	 * the time of booking, not at redeemed_at: lots expired by now with
+	 * credits left are written off first (sweep_account(), whose
+	 * write-offs lower the balance), and a redemption dated before a lot
+	 * expired but booked after cannot spend it (docs/ledger.md, "Backdated
+	 * bookings").
+	 */
+	lots = account_lots(account_no, &nlots);
+	balance = acc.balance;
+	if (cl_lots_need_sweep(lots, nlots, now))
+	{
+		run(ST_SWEEP, &account_no, NULL);
+		balance -= DatumGetInt64(column(1, &isnull));
+	}
+
+	/* lot by lot, soonest to expire first, until enough is found */
+	taken = cl_lots_allocate(lots, nlots, now, redeemed_at, want);
+	if (taken == want)
+	{
+		Datum		alloc[4];
+
+		alloc[0] = new_value(td, "redemption_id", &isnull);
+		alloc[2] = account_no;
+		for (i = 0; i < nlots; i++)
+		{
+			ColumnValue share[4] = {
+				{"redemption_id", alloc[0]},
+				{"lot_id", Int64GetDatum(lots[i].lot_id)},
+				{"account_no", account_no},
+				{"credits", Int64GetDatum(lots[i].take)},
+			};
+
+			if (lots[i].take == 0)
+				continue;
+			if (direct_insert("credit_allocation", share, lengthof(share)))
+				continue;
+			alloc[1] = share[1].value;
+			alloc[3] = share[3].value;
+			run(ST_ALLOCATE, alloc, NULL);
+		}
+	}
+
+	if (taken < want)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '5')),
+				 errmsg("redemption rejected: credits exceed the available balance"),
+				 errdetail("Redemption \"%s\" on account \"%s\" asks for %s credits; %s are available on %s (balance %s after expired credits were written off).",
+						   request, account, credits_text(want),
+						   credits_text(taken), ts_text(redeemed_at),
+						   credits_text(balance)),
+				 errhint("Expired credits cannot be redeemed: a credit that has expired by the time of booking is not available, whatever redeemed_at says.")));
+	set_balance(account_no, balance - want);
+	return heap_modify_tuple_by_cols(td->tg_trigtuple, desc, 1, &col,
+									 &booked, &bnull);
+}
+
+/*
+ * book: runs a booking trigger as the function's owner with the booking
+ * flag set, through SPI; returns the row to insert (the new row as
+ * booked, or as it came when rows are being restored from a dump).
+ */
+static Datum
+book(FunctionCallInfo fcinfo, const char *name,
+	 HeapTuple (*booking) (TriggerData *))
+{
+	TriggerData *td = insert_trigger(fcinfo, name);
+	Oid			owner;
+	BookingScope scope;
+	volatile HeapTuple booked = NULL;
+	HeapTuple	result;
+
+	if (restoring())
+		return PointerGetDatum(td->tg_trigtuple);
+
+	owner = function_owner(fcinfo);
+	booking_enter(&scope, owner);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		check_plans(TupleDescAttr(td->tg_relation->rd_att,
+								  attnum(td, "credits") - 1)->atttypid);
+		booked = booking(td);
+		/* the row goes back to the executor, out of SPI's memory */
+		result = SPI_copytuple(booked);
+		if (SPI_finish() != SPI_OK_FINISH)
+			elog(ERROR, "SPI_finish failed");
+		booked = result;
+	}
+	PG_FINALLY();
+	{
+		booking_leave(&scope);
+	}
+	PG_END_TRY();
+	return PointerGetDatum(booked);
+}
+
+/* activity_book trigger of carbon_ledger.activity */
+Datum
+cl_activity_book(PG_FUNCTION_ARGS)
+{
+	return book(fcinfo, "activity_book", activity_book);
+}
+
+/* redemption_book trigger of carbon_ledger.redemption */
+Datum
+cl_redemption_book(PG_FUNCTION_ARGS)
+{
+	return book(fcinfo, "redemption_book", redemption_book);
+}
+
+/*
+ * booking_trigger: runs the trigger function of the schema carbon_ledger
+ * named by the trigger's argument with the booking flag set, as the
+ * function itself says (it is SECURITY DEFINER where it must be).  For
+ * the repayment rules, which raise green_loan.repaid under the loan's
+ * lock.  Not executable by PUBLIC, so nobody can attach it to a table of
+ * their own.
+ */
+Datum
+cl_booking_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	FmgrInfo   *inner;
+	LOCAL_FCINFO(call, 0);
+	BookingScope scope;
+	volatile Datum result = (Datum) 0;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || td->tg_trigger->tgnargs != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("booking_trigger must be a trigger naming one function")));
+	inner = (FmgrInfo *) fcinfo->flinfo->fn_extra;
+	if (inner == NULL)
+	{
+		List	   *name = list_make2(makeString("carbon_ledger"),
+									  makeString(td->tg_trigger->tgargs[0]));
+		Oid			fn = LookupFuncName(name, 0, NULL, false);
+
+		inner = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									   sizeof(FmgrInfo));
+		fmgr_info_cxt(fn, inner, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = inner;
+	}
+
+	booking_enter(&scope, InvalidOid);
+	PG_TRY();
+	{
+		InitFunctionCallInfoData(*call, inner, 0, InvalidOid,
+								 (Node *) td, NULL);
+		result = FunctionCallInvoke(call);
+	}
+	PG_FINALLY();
+	{
+		booking_leave(&scope);
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/*
+ * expire_credits(as_of): runs carbon_ledger.expire_credits_run(as_of),
+ * which writes off the credits expired by as_of on every account, with the
+ * booking flag set, and returns its rows.  SECURITY DEFINER in SQL, with
+ * EXECUTE granted to the roles that sweep.
+ */
+Datum
+cl_expire_credits(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	BookingScope scope;
+	Oid			type = TIMESTAMPTZOID;
+	Datum		as_of = PG_GETARG_DATUM(0);
+
+	InitMaterializedSRF(fcinfo, 0);
+	booking_enter(&scope, InvalidOid);
+	PG_TRY();
+	{
+		uint64		i;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (SPI_execute_with_args("SELECT e.account_no, e.written_off "
+								  "FROM carbon_ledger.expire_credits_run($1) e",
+								  1, &type, &as_of, NULL, false, 0)
+			!= SPI_OK_SELECT)
+			elog(ERROR, "expire_credits_run failed");
+		for (i = 0; i < SPI_processed; i++)
+		{
+			Datum		values[2];
+			bool		nulls[2];
+
+			values[0] = SPI_getbinval(SPI_tuptable->vals[i],
+									  SPI_tuptable->tupdesc, 1, &nulls[0]);
+			values[1] = SPI_getbinval(SPI_tuptable->vals[i],
+									  SPI_tuptable->tupdesc, 2, &nulls[1]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values,
+								 nulls);
+		}
+		if (SPI_finish() != SPI_OK_FINISH)
+			elog(ERROR, "SPI_finish failed");
+	}
+	PG_FINALLY();
+	{
+		booking_leave(&scope);
+	}
+	PG_END_TRY();
+	return (Datum) 0;
+}
