@@ -46,7 +46,6 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/pg_am.h"
 #include "catalog/namespace.h"
@@ -81,6 +80,7 @@ PG_FUNCTION_INFO_V1(cl_activity_book);
 PG_FUNCTION_INFO_V1(cl_redemption_book);
 PG_FUNCTION_INFO_V1(cl_booking_trigger);
 PG_FUNCTION_INFO_V1(cl_expire_credits);
+PG_FUNCTION_INFO_V1(cl_kind_is_normal);
 
 /* true only while the ledger's own booking code runs (see above) */
 static bool booking_active = false;
@@ -886,6 +886,107 @@ activity_credits_numeric(Datum rate, int64 grams, int64 eligible,
 }
 
 /*
+ * kind_check: whether an activity kind is in normal form: not empty, no
+ * space at either end or two in a row, no invisible or full-width
+ * character (cl_kind_check), and lowercase in the given collation.  A
+ * kind that a person would read as another must not escape that one's
+ * daily cap.  With a request, a kind out of form raises LD031 naming the
+ * request and account; without one (the check constraints) the result is
+ * returned instead.
+ */
+static bool
+kind_check(text *kind, Oid collation, const char *request,
+		   const char *account)
+{
+	const char *bytes = VARDATA_ANY(kind);
+	size_t		len = VARSIZE_ANY_EXHDR(kind);
+	uint32		offending;
+	ClKindProblem problem = cl_kind_check(bytes, len, &offending);
+	text	   *lowered = NULL;
+	char	   *kind_text;
+	char	   *hint;
+
+	if (problem == CL_KIND_OK)
+	{
+		lowered = DatumGetTextPP(DirectFunctionCall1Coll(lower, collation,
+														 PointerGetDatum(kind)));
+		if (VARSIZE_ANY_EXHDR(lowered) == len &&
+			memcmp(VARDATA_ANY(lowered), bytes, len) == 0)
+			return true;
+	}
+	if (request == NULL)
+		return false;
+
+	kind_text = text_to_cstring(kind);
+	switch (problem)
+	{
+		case CL_KIND_OK:
+			hint = psprintf("Use \"%s\".", text_to_cstring(lowered));
+			break;
+		case CL_KIND_EMPTY:
+			hint = pstrdup("Give the activity a kind.");
+			break;
+		case CL_KIND_EDGE_SPACE:
+		case CL_KIND_SPACE_RUN:
+			{
+				/* suggest the kind trimmed, single-spaced and lowercased */
+				char	   *squeezed = palloc(len + 1);
+				size_t		n = 0;
+				text	   *suggestion;
+
+				for (size_t i = 0; i < len; i++)
+					if (bytes[i] != ' ' ||
+						(n > 0 && squeezed[n - 1] != ' '))
+						squeezed[n++] = bytes[i];
+				while (n > 0 && squeezed[n - 1] == ' ')
+					n--;
+				suggestion = DatumGetTextPP(
+					DirectFunctionCall1Coll(lower, collation,
+											PointerGetDatum(cstring_to_text_with_len(squeezed, n))));
+				if (n > 0 && kind_check(suggestion, collation, NULL, NULL))
+					hint = psprintf("Use \"%s\".", text_to_cstring(suggestion));
+				else
+					hint = pstrdup("Give the activity a kind.");
+			}
+			break;
+		case CL_KIND_INVISIBLE:
+			hint = psprintf("Remove the invisible or space-like character U+%04X.",
+							(unsigned) offending);
+			break;
+		case CL_KIND_FULLWIDTH:
+			hint = psprintf("Write the full-width character U+%04X as its ASCII form.",
+							(unsigned) offending);
+			break;
+		default:
+			hint = pstrdup("Write the kind in UTF-8.");
+			break;
+	}
+	ereport(ERROR,
+			(errcode(LD('0', '3', '1')),
+			 errmsg("activity rejected: kind \"%s\" is not in normal form",
+					kind_text),
+			 errdetail("Activity \"%s\" on account \"%s\" has kind \"%s\"; kinds are lowercase and not empty, without spaces at their ends or two in a row, and without invisible or full-width characters, so that the daily caps apply.",
+					   request, account, kind_text),
+			 errhint("%s", hint)));
+	return false;				/* not reached */
+}
+
+/*
+ * kind_is_normal(text): SQL face of kind_check for the check constraints
+ * of activity and programme_activity_cap, in the column's collation.
+ */
+Datum
+cl_kind_is_normal(PG_FUNCTION_ARGS)
+{
+	Oid			collation = PG_GET_COLLATION();
+
+	PG_RETURN_BOOL(kind_check(PG_GETARG_TEXT_PP(0),
+							  OidIsValid(collation) ? collation :
+							  DEFAULT_COLLATION_OID,
+							  NULL, NULL));
+}
+
+/*
  * activity_rules: the checks of an activity that need no table (LD011
  * reduction, LD031 kind, LD012 future); returns the grams.
  */
@@ -896,10 +997,6 @@ activity_rules(TriggerData *td, const char *request, const char *account,
 	bool		isnull;
 	Datum		reduction = new_value(td, "reduction", &isnull);
 	int64		grams = DatumGetInt64(reduction);
-	Datum		trimmed;
-	Datum		norm;
-	text	   *k;
-	text	   *n;
 
 	if (grams <= 0)
 		ereport(ERROR,
@@ -909,26 +1006,8 @@ activity_rules(TriggerData *td, const char *request, const char *account,
 						   request, account, text_of(reduction, tco2e_type))));
 
 	*kind = new_value(td, "kind", &isnull);
-	trimmed = DirectFunctionCall1(btrim1, *kind);
-	norm = DirectFunctionCall1Coll(lower, DEFAULT_COLLATION_OID, trimmed);
-	k = DatumGetTextPP(*kind);
-	n = DatumGetTextPP(norm);
-	if (VARSIZE_ANY_EXHDR(k) == 0 ||
-		VARSIZE_ANY_EXHDR(k) != VARSIZE_ANY_EXHDR(n) ||
-		memcmp(VARDATA_ANY(k), VARDATA_ANY(n), VARSIZE_ANY_EXHDR(k)) != 0)
-	{
-		char	   *kind_text = text_to_cstring(k);
-
-		ereport(ERROR,
-				(errcode(LD('0', '3', '1')),
-				 errmsg("activity rejected: kind \"%s\" is not in normal form",
-						kind_text),
-				 errdetail("Activity \"%s\" on account \"%s\" has kind \"%s\"; kinds are lowercase, without surrounding spaces and not empty, so that the daily caps apply.",
-						   request, account, kind_text),
-				 VARSIZE_ANY_EXHDR(DatumGetTextPP(trimmed)) == 0 ?
-				 errhint("Give the activity a kind.") :
-				 errhint("Use \"%s\".", text_to_cstring(n))));
-	}
+	kind_check(DatumGetTextPP(*kind), DEFAULT_COLLATION_OID, request,
+			   account);
 
 	if (occurred_at > GetCurrentStatementStartTimestamp())
 		ereport(ERROR,

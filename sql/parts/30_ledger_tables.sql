@@ -9,6 +9,17 @@
 -- and every key of a table that follows a loan with loan_no, so that the
 -- tables can be distributed by those columns (docs/scale-out.md, "Citus").
 
+-- kind_is_normal(kind): whether an activity kind is in normal form:
+-- lowercase, not empty, no space at either end or two in a row, no
+-- invisible or full-width character, so that a kind a person reads as
+-- another cannot escape that one's daily cap (docs/ledger.md).
+CREATE FUNCTION carbon_ledger.kind_is_normal(kind pg_catalog.text)
+RETURNS pg_catalog.bool
+LANGUAGE c IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cl_kind_is_normal';
+COMMENT ON FUNCTION carbon_ledger.kind_is_normal(pg_catalog.text) IS
+	'whether an activity kind is in normal form (lowercase, single inner spaces, no invisible or full-width characters)';
+
 CREATE TABLE carbon_ledger.programme (
 	programme_id pg_catalog.text PRIMARY KEY,
 	name		pg_catalog.text NOT NULL,
@@ -37,8 +48,7 @@ CREATE TABLE carbon_ledger.programme_activity_cap (
 		REFERENCES carbon_ledger.programme ON UPDATE CASCADE,
 	kind		pg_catalog.text NOT NULL
 		CONSTRAINT programme_activity_cap_kind_normalised
-		CHECK (kind OPERATOR(pg_catalog.=) pg_catalog.lower(pg_catalog.btrim(kind))
-			   AND kind OPERATOR(pg_catalog.<>) ''),
+		CHECK (carbon_ledger.kind_is_normal(kind)),
 	daily_cap	@extschema@.tco2e NOT NULL
 		CHECK (@extschema@.tco2e_grams(daily_cap) OPERATOR(pg_catalog.>=) 0),
 	PRIMARY KEY (programme_id, kind)
@@ -74,8 +84,7 @@ CREATE TABLE carbon_ledger.activity (
 	account_no	pg_catalog.text NOT NULL,
 	kind		pg_catalog.text NOT NULL
 		CONSTRAINT activity_kind_normalised
-		CHECK (kind OPERATOR(pg_catalog.=) pg_catalog.lower(pg_catalog.btrim(kind))
-			   AND kind OPERATOR(pg_catalog.<>) ''),
+		CHECK (carbon_ledger.kind_is_normal(kind)),
 	reduction	@extschema@.tco2e NOT NULL,
 	credits		@extschema@.carbon_credit NOT NULL,
 	credits_uncapped @extschema@.carbon_credit NOT NULL,

@@ -240,3 +240,106 @@ cl_lots_allocate(ClLot *lots, size_t n, int64 now, int64 redeemed_at,
 	}
 	return taken;
 }
+
+/*
+ * utf8_next: decodes the code point at s[*i] (len bytes in all) and moves
+ * *i past it; false for a malformed, overlong or surrogate sequence.
+ */
+static bool
+utf8_next(const unsigned char *s, size_t len, size_t *i, uint32 *cp)
+{
+	unsigned char c = s[*i];
+	int			n;
+	uint32		v;
+	uint32		min;
+
+	if (c < 0x80)
+	{
+		*cp = c;
+		(*i)++;
+		return true;
+	}
+	if ((c & 0xE0) == 0xC0)
+		n = 1, v = c & 0x1F, min = 0x80;
+	else if ((c & 0xF0) == 0xE0)
+		n = 2, v = c & 0x0F, min = 0x800;
+	else if ((c & 0xF8) == 0xF0)
+		n = 3, v = c & 0x07, min = 0x10000;
+	else
+		return false;
+	if (len - *i <= (size_t) n)
+		return false;
+	for (int k = 1; k <= n; k++)
+	{
+		unsigned char cc = s[*i + k];
+
+		if ((cc & 0xC0) != 0x80)
+			return false;
+		v = (v << 6) | (cc & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return false;
+	*cp = v;
+	*i += n + 1;
+	return true;
+}
+
+/*
+ * invisible: whether a code point is one a person reading a kind would
+ * not see, or would see as an ordinary space: C0 and C1 controls, DEL,
+ * Unicode's white space other than the ASCII space, and its default
+ * ignorable and format characters (soft hyphen, zero-width space and
+ * joiners, directional marks, word joiner, byte order mark, Hangul
+ * fillers, variation selectors, tags).
+ */
+static bool
+invisible(uint32 c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0xA0) || c == 0xAD ||
+		c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 ||
+		c == 0x1680 || c == 0x17B4 || c == 0x17B5 ||
+		(c >= 0x180B && c <= 0x180F) ||
+		(c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
+		(c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0x3164 ||
+		(c >= 0xFE00 && c <= 0xFE0F) || c == 0xFEFF || c == 0xFFA0 ||
+		(c >= 0xFFF0 && c <= 0xFFFB) || (c >= 0xE0000 && c <= 0xE0FFF);
+}
+
+/*
+ * cl_kind_check: whether an activity kind of len bytes is free of what
+ * would let a look-alike escape a daily cap: empty, a space at either end
+ * or two in a row, an invisible character (above), or a full-width form
+ * of an ASCII character (U+FF01 to U+FF5E, which read as the ASCII ones).
+ * Spaces inside a kind ("public transport") are fine.  *offending is set
+ * to the code point at fault where there is one.
+ */
+ClKindProblem
+cl_kind_check(const char *s, size_t len, uint32 *offending)
+{
+	const unsigned char *u = (const unsigned char *) s;
+	size_t		i = 0;
+	uint32		prev = 0;
+
+	*offending = 0;
+	if (len == 0)
+		return CL_KIND_EMPTY;
+	while (i < len)
+	{
+		uint32		c;
+
+		if (!utf8_next(u, len, &i, &c))
+			return CL_KIND_BAD_UTF8;
+		*offending = c;
+		if (invisible(c))
+			return CL_KIND_INVISIBLE;
+		if (c >= 0xFF01 && c <= 0xFF5E)
+			return CL_KIND_FULLWIDTH;
+		if (c == ' ' && (prev == 0 || i == len))
+			return CL_KIND_EDGE_SPACE;
+		if (c == ' ' && prev == ' ')
+			return CL_KIND_SPACE_RUN;
+		prev = c;
+	}
+	*offending = 0;
+	return CL_KIND_OK;
+}

@@ -68,4 +68,24 @@ extern bool cl_lots_need_sweep(const ClLot *lots, size_t n, int64 now);
 extern int64 cl_lots_allocate(ClLot *lots, size_t n, int64 now,
 							  int64 redeemed_at, int64 want);
 
+/*
+ * What keeps an activity kind (UTF-8) from being one that daily caps can
+ * be matched against: a kind that looks like another to a person but
+ * differs in its bytes would escape the other's cap.  Case is checked by
+ * the glue (with the database's lower()), the rest here.
+ */
+typedef enum ClKindProblem
+{
+	CL_KIND_OK = 0,
+	CL_KIND_EMPTY,				/* no characters at all */
+	CL_KIND_EDGE_SPACE,			/* a space at the start or the end */
+	CL_KIND_SPACE_RUN,			/* two spaces in a row */
+	CL_KIND_INVISIBLE,			/* control, format or non-ASCII space */
+	CL_KIND_FULLWIDTH,			/* a full-width form of an ASCII character */
+	CL_KIND_BAD_UTF8			/* not UTF-8 */
+} ClKindProblem;
+
+extern ClKindProblem cl_kind_check(const char *s, size_t len,
+								   uint32 *offending);
+
 #endif							/* LEDGER_CORE_H */

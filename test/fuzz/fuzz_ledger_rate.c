@@ -19,7 +19,8 @@ int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
  * LLVMFuzzerTestOneInput
- *		Parse an exact-size copy of the input; for an accepted rate, check
+ *		Check the input as an activity kind, then parse an exact-size copy
+ *		of it as a rate; for an accepted rate, check
  *		the credits of a few amounts of grams (the first eight bytes of the
  *		input among them) against digits x grams / 10^(scale + 3).
  */
@@ -40,6 +41,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		memcpy(&g, data, 8);
 		grams[0] = (int64) (g & (uint64) PG_INT64_MAX);
+	}
+
+	/*
+	 * The same bytes as an activity kind: the check must read only within
+	 * them, and a kind it accepts has no space at either end.
+	 */
+	{
+		uint32		offending;
+
+		if (cl_kind_check(s, size, &offending) == CL_KIND_OK &&
+			(s[0] == ' ' || s[size - 1] == ' '))
+			abort();
 	}
 
 	if (cl_rate_parse(s, size, &r) == CL_LEDGER_OK)

@@ -49,6 +49,29 @@ SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
 SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
 	(account_no, kind, reduction, occurred_at, request_id)
 	VALUES ('KND-1', '', '5 kg', '2024-06-01 09:00+08', 'knd-x4')$$);
+-- look-alikes of "bus" that differ in their bytes: a tab, a no-break
+-- space, a zero-width space, a soft hyphen, a byte order mark, an
+-- ideographic space, full-width letters, two spaces in a row; each is
+-- refused with a hint naming the character at fault
+SELECT k.label, t.state, t.hint
+FROM (VALUES ('tab', E'bus\t'),
+			 ('no-break space', E'bus\u00a0'),
+			 ('zero-width space', E'bu\u200bs'),
+			 ('soft hyphen', E'b\u00adus'),
+			 ('byte order mark', E'\ufeffbus'),
+			 ('ideographic space', E'bus\u3000'),
+			 ('full-width letters', E'\uff42\uff55\uff53'),
+			 ('two spaces', 'city  bus')) AS k(label, kind),
+	 LATERAL pg_temp.try(format($$INSERT INTO carbon_ledger.activity
+		(account_no, kind, reduction, occurred_at, request_id)
+		VALUES ('KND-1', %L, '5 kg', '2024-06-01 09:00+08', %L)$$,
+		k.kind, 'knd-' || k.label)) t;
+-- nor can a cap be set on such a kind
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.programme_activity_cap
+	VALUES ('KND', E'metro\u200b', '5 kg')$$);
+-- kinds of several words, and in other scripts, are fine
+SELECT carbon_ledger.kind_is_normal(k) AS normal, k
+FROM unnest(ARRAY['public transport', '公交', 'café', 'Café', 'bus ', '']) k;
 -- "bus" itself is clipped at the cap
 INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
 VALUES ('KND-1', 'bus', '5 kg', '2024-06-01 09:00+08', 'knd-a2');

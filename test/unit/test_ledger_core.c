@@ -257,6 +257,61 @@ test_lots(void **state)
 	assert_int_equal(cl_lots_allocate(NULL, 0, 0, 0, 1), 0);
 }
 
+/* the look-alikes of a kind are refused, ordinary kinds accepted */
+static void
+test_kind_check(void **state)
+{
+	static const struct
+	{
+		const char *kind;
+		ClKindProblem problem;
+		uint32		offending;
+	}			cases[] = {
+		{"bus", CL_KIND_OK, 0},
+		{"public transport", CL_KIND_OK, 0},
+		{"green_commute-2", CL_KIND_OK, 0},
+		{"\xe5\x85\xac\xe4\xba\xa4", CL_KIND_OK, 0},	/* 公交 */
+		{"caf" "\xc3\xa9", CL_KIND_OK, 0},	/* café */
+		{"", CL_KIND_EMPTY, 0},
+		{" bus", CL_KIND_EDGE_SPACE, ' '},
+		{"bus ", CL_KIND_EDGE_SPACE, ' '},
+		{" ", CL_KIND_EDGE_SPACE, ' '},
+		{"public  transport", CL_KIND_SPACE_RUN, ' '},
+		{"bus\t", CL_KIND_INVISIBLE, '\t'},
+		{"b\x7fus", CL_KIND_INVISIBLE, 0x7F},
+		{"bus\xc2\xa0", CL_KIND_INVISIBLE, 0xA0},	/* no-break space */
+		{"b\xc2\xadus", CL_KIND_INVISIBLE, 0xAD},	/* soft hyphen */
+		{"bus\xe2\x80\x8b", CL_KIND_INVISIBLE, 0x200B},	/* zero width */
+		{"\xe2\x80\x8e" "bus", CL_KIND_INVISIBLE, 0x200E},	/* LRM */
+		{"bus\xe2\x81\xa0", CL_KIND_INVISIBLE, 0x2060},	/* word joiner */
+		{"\xef\xbb\xbf" "bus", CL_KIND_INVISIBLE, 0xFEFF},	/* BOM */
+		{"bus\xe3\x80\x80", CL_KIND_INVISIBLE, 0x3000},	/* ideographic space */
+		{"bus\xef\xb8\x8f", CL_KIND_INVISIBLE, 0xFE0F},	/* selector */
+		{"bus\xf3\xa0\x80\x81", CL_KIND_INVISIBLE, 0xE0001},	/* tag */
+		{"\xef\xbd\x82" "us", CL_KIND_FULLWIDTH, 0xFF42},	/* full-width b */
+		{"bus\xef\xbc\x91", CL_KIND_FULLWIDTH, 0xFF11},	/* full-width 1 */
+		{"bus\xc3", CL_KIND_BAD_UTF8, 0},
+		{"bus\xc0\xa0", CL_KIND_BAD_UTF8, 0},	/* overlong */
+		{"\xed\xa0\x80", CL_KIND_BAD_UTF8, 0},	/* surrogate */
+		{"\xf4\x90\x80\x80", CL_KIND_BAD_UTF8, 0},	/* beyond U+10FFFF */
+		{"\xff", CL_KIND_BAD_UTF8, 0},
+	};
+
+	for (size_t i = 0; i < lengthof(cases); i++)
+	{
+		uint32		offending = 12345;
+		ClKindProblem got = cl_kind_check(cases[i].kind,
+										  strlen(cases[i].kind),
+										  &offending);
+
+		if (got != cases[i].problem ||
+			(got != CL_KIND_BAD_UTF8 && offending != cases[i].offending))
+			fail_msg("kind case %zu: problem %d offending U+%04X, expected %d U+%04X",
+					 i, (int) got, (unsigned) offending,
+					 (int) cases[i].problem, (unsigned) cases[i].offending);
+	}
+}
+
 int
 main(void)
 {
@@ -268,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_cap_eligible),
 		cmocka_unit_test(test_lot_take),
 		cmocka_unit_test(test_lots),
+		cmocka_unit_test(test_kind_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
