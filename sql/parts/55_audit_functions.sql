@@ -90,6 +90,23 @@ CREATE FUNCTION carbon_ledger.audit_canonical_record(id bigint)
 COMMENT ON FUNCTION carbon_ledger.audit_canonical_record(bigint) IS
 	'Canonical bytes of an audit record rebuilt from its columns (its leaf hash is sha256(''\x00'' || these bytes))';
 
+-- Called by audit_verify() for every record, possibly in parallel workers:
+-- PARALLEL SAFE, and no SET clause (it runs no SQL).  Takes the columns of
+-- audit_log (leaf_hash excepted), not the whole row, which the executor
+-- would copy for every call.
+CREATE FUNCTION carbon_ledger.audit_record_leaf(id bigint,
+	xid pg_catalog.xid8, ordinal integer, table_name text, operation text,
+	row_key jsonb, old_row jsonb, new_row jsonb, session_user_name text,
+	current_user_name text, xact_start timestamptz, stmt_time timestamptz,
+	format_version integer)
+	RETURNS bytea
+	LANGUAGE C STABLE PARALLEL SAFE COST 100
+	AS 'MODULE_PATHNAME', 'cl_audit_stored_leaf';
+COMMENT ON FUNCTION carbon_ledger.audit_record_leaf(bigint, pg_catalog.xid8,
+	integer, text, text, jsonb, jsonb, jsonb, text, text, timestamptz,
+	timestamptz, integer) IS
+	'Leaf hash of an audit record recomputed from the columns of its audit_log row (NULL if it is not a record the trigger writes)';
+
 CREATE FUNCTION carbon_ledger.audit_merkle_root(leaves bytea[])
 	RETURNS bytea
 	LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE
