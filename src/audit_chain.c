@@ -601,37 +601,13 @@ text_value(Datum d, bool isnull)
 	return cl_to_utf8(TextDatumGetCString(d), &len);
 }
 
-/* The last timestamp a column held, and its canonical text. */
-typedef struct TsCache
-{
-	bool		valid;
-	TimestampTz ts;
-	char		text[MAXDATELEN + 1];
-} TsCache;
-
-/*
- * Canonical text of a timestamptz column, remembering the column's last
- * value: the records of one transaction share their start time, and often
- * their statement time, so verification formats each only once.  One cache
- * per column, so that one record's two times never share a buffer.
- */
+/* Canonical text of a timestamptz column (NULL for SQL NULL). */
 static const char *
-cached_timestamptz(TsCache *cache, Datum d, bool isnull)
+cached_timestamptz(ClTsCache *cache, Datum d, bool isnull)
 {
-	TimestampTz ts = DatumGetTimestampTz(d);
-	char	   *text;
-
 	if (isnull)
 		return NULL;
-	if (cache->valid && cache->ts == ts)
-		return cache->text;
-	text = cl_canon_timestamptz(ts);
-	if (strlen(text) > MAXDATELEN)
-		return text;
-	strcpy(cache->text, text);
-	cache->ts = ts;
-	cache->valid = true;
-	return cache->text;
+	return cl_canon_timestamptz_cached(cache, DatumGetTimestampTz(d));
 }
 
 /*
@@ -644,8 +620,8 @@ static bool
 record_from_values(const Datum *v, const bool *n, ClAuditRecord *rec,
 				   ClAuditImage *imgs)
 {
-	static TsCache start_cache;
-	static TsCache stmt_cache;
+	static ClTsCache start_cache;
+	static ClTsCache stmt_cache;
 	const ClAuditImage **slots[3];
 
 	memset(rec, 0, sizeof(*rec));
