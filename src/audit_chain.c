@@ -1077,11 +1077,16 @@ verify_records(VerifyState *vs)
 
 	/*
 	 * The sort may use maintenance_work_mem in each participant, as the
-	 * tuplesort of earlier versions did.
+	 * tuplesort of earlier versions did.  No JIT: the query's cost, high on
+	 * a large log, would have every participant compile, optimise and
+	 * inline its expressions (tens to hundreds of milliseconds each) for a
+	 * plan whose time goes into audit_record_leaf().
 	 */
 	nest = NewGUCNestLevel();
 	snprintf(wm, sizeof(wm), "%d", maintenance_work_mem);
 	(void) set_config_option("work_mem", wm, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 	memset(&opts, 0, sizeof(opts));
 	opts.read_only = true;
