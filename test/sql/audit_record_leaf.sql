@@ -88,6 +88,26 @@ SELECT proparallel, prosecdef, proconfig
 SELECT prosecdef, proconfig
   FROM pg_proc WHERE oid = 'carbon_ledger.audit_trigger'::regproc;
 
+-- audit_verify() with parallel workers reading the log (the settings make
+-- the planner choose them even for this small log) reports what it
+-- reports serially, in the same snapshot
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SET LOCAL max_parallel_workers_per_gather = 0;
+SELECT valid AS s_valid, records_checked AS s_records,
+	   unsealed_records AS s_unsealed, coalesce(reason, '') AS s_reason
+  FROM carbon_ledger.audit_verify() \gset
+SET LOCAL max_parallel_workers_per_gather = 2;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL parallel_leader_participation = off;
+SELECT valid = :'s_valid'::boolean AS same_valid,
+	   records_checked = :s_records AS same_records,
+	   unsealed_records = :s_unsealed AS same_unsealed,
+	   coalesce(reason, '') = :'s_reason' AS same_reason
+  FROM carbon_ledger.audit_verify();
+COMMIT;
+
 RESET TimeZone;
 RESET DateStyle;
 SELECT carbon_ledger.audit_disable('audit_leaf_t.t');
