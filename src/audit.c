@@ -403,6 +403,29 @@ cl_canon_timestamptz(TimestampTz ts)
 }
 
 /*
+ * Canonical text of a timestamptz, remembering the last one of a field
+ * (one cache per field, so that one record's two times never share a
+ * buffer).  The trigger and verification format each time once per
+ * transaction or statement instead of once per record.
+ */
+const char *
+cl_canon_timestamptz_cached(ClTsCache *cache, TimestampTz ts)
+{
+	char	   *text;
+
+	if (cache->valid && cache->ts == ts)
+		return cache->text;
+	text = cl_canon_timestamptz(ts);
+	if (strlen(text) > MAXDATELEN)
+		return text;
+	strcpy(cache->text, text);
+	pfree(text);
+	cache->ts = ts;
+	cache->valid = true;
+	return cache->text;
+}
+
+/*
  * The UTF-8 bytes of server-encoded text (the hashed form); no copy when
  * the server encoding is UTF-8 or SQL_ASCII.
  */
@@ -642,25 +665,61 @@ cl_audit_relid(const char *relname, bool missing_ok)
 }
 
 /*
+ * Order of jsonb object keys: shorter first, then bytewise (what jsonb
+ * itself keeps, see lengthCompareJsonbStringValue).
+ */
+static int
+jsonb_key_cmp(const JsonbValue *ka, const JsonbValue *kb)
+{
+	if (ka->val.string.len != kb->val.string.len)
+		return ka->val.string.len < kb->val.string.len ? -1 : 1;
+	return memcmp(ka->val.string.val, kb->val.string.val,
+				  ka->val.string.len);
+}
+
+/*
+ * Sort an object's pairs into jsonb key order.  An insertion sort: rows
+ * have a handful of columns, for which qsort's set-up costs more than the
+ * sorting.
+ */
+static void
+sort_jsonb_pairs(JsonbPair *pairs, int n)
+{
+	for (int i = 1; i < n; i++)
+	{
+		JsonbPair	p = pairs[i];
+		int			j = i;
+
+		while (j > 0 && jsonb_key_cmp(&pairs[j - 1].key, &p.key) > 0)
+		{
+			pairs[j] = pairs[j - 1];
+			j--;
+		}
+		pairs[j] = p;
+	}
+}
+
+/*
  * Turn a row into an image: every live column (or only those in cols, when
- * given), as canonical text, plus the jsonb stored in the log.
+ * given), as canonical text, plus the jsonb stored in the log.  The jsonb
+ * object is built directly from its sorted pairs (column names are
+ * unique), which gives the bytes pushJsonbValue would give without its
+ * per-value copying.
  */
 static Jsonb *
 build_image(Relation rel, HeapTuple tuple, Bitmapset *cols, ClAuditImage *img)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
+	JsonbPair  *pairs = palloc(Max(desc->natts, 1) * sizeof(JsonbPair));
+	JsonbValue	obj;
 	int			n = 0;
 
 	img->cols = palloc(Max(desc->natts, 1) * sizeof(ClAuditColumn));
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		ClAuditColumn *c = &img->cols[n];
-		JsonbValue	k;
-		JsonbValue	v;
+		JsonbPair  *p = &pairs[n];
 		bool		isnull;
 		Datum		d;
 
@@ -676,28 +735,30 @@ build_image(Relation rel, HeapTuple tuple, Bitmapset *cols, ClAuditImage *img)
 		{
 			c->value = NULL;
 			c->value_len = 0;
-			v.type = jbvNull;
+			p->value.type = jbvNull;
 		}
 		else
 		{
 			char	   *text = cl_canon_value(d, att->atttypid);
 
 			c->value = cl_to_utf8(text, &c->value_len);
-			v.type = jbvString;
-			v.val.string.val = text;
-			v.val.string.len = (int) strlen(text);
+			p->value.type = jbvString;
+			p->value.val.string.val = text;
+			p->value.val.string.len = (int) strlen(text);
 		}
-		k.type = jbvString;
-		k.val.string.val = NameStr(att->attname);
-		k.val.string.len = (int) strlen(NameStr(att->attname));
-		pushJsonbValue(&state, WJB_KEY, &k);
-		pushJsonbValue(&state, WJB_VALUE, &v);
+		p->key.type = jbvString;
+		p->key.val.string.val = NameStr(att->attname);
+		p->key.val.string.len = (int) strlen(NameStr(att->attname));
+		p->order = n;
 		n++;
 	}
-	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	img->ncols = n;
 	cl_audit_check_rc(cl_audit_sort_columns(img->cols, n));
-	return JsonbValueToJsonb(res);
+	sort_jsonb_pairs(pairs, n);
+	obj.type = jbvObject;
+	obj.val.object.nPairs = n;
+	obj.val.object.pairs = pairs;
+	return JsonbValueToJsonb(&obj);
 }
 
 /*
@@ -878,6 +939,8 @@ write_record(const char *table_name, const char *operation,
 			 ClAuditImage *old_img, Jsonb *old_jb,
 			 ClAuditImage *new_img, Jsonb *new_jb)
 {
+	static ClTsCache start_cache;
+	static ClTsCache stmt_cache;
 	Oid			log_relid;
 	Oid			pending_relid;
 	Oid			seq_relid;
@@ -915,8 +978,9 @@ write_record(const char *table_name, const char *operation,
 	rec.operation = operation;
 	rec.session_user_name = cl_to_utf8(session_name, &len);
 	rec.current_user_name = cl_to_utf8(current_name, &len);
-	rec.xact_start = cl_canon_timestamptz(xact_start);
-	rec.stmt_time = cl_canon_timestamptz(stmt_time);
+	rec.xact_start = cl_canon_timestamptz_cached(&start_cache, xact_start);
+	rec.stmt_time = stmt_time == xact_start ? rec.xact_start :
+		cl_canon_timestamptz_cached(&stmt_cache, stmt_time);
 	rec.key = key;
 	rec.old_row = old_img;
 	rec.new_row = new_img;

@@ -17,6 +17,7 @@
 
 #include "datatype/timestamp.h"
 #include "lib/stringinfo.h"
+#include "utils/datetime.h"
 #include "utils/jsonb.h"
 
 #include "audit_core.h"
@@ -66,10 +67,23 @@ typedef struct ClCanonSettings
 	void	   *timezone;
 } ClCanonSettings;
 
+/*
+ * The last timestamptz a field held and its canonical text: the records of
+ * one transaction share their start time, and often their statement time.
+ */
+typedef struct ClTsCache
+{
+	bool		valid;
+	TimestampTz ts;
+	char		text[MAXDATELEN + 1];
+} ClTsCache;
+
 extern void cl_canon_enter(ClCanonSettings *saved);
 extern void cl_canon_leave(const ClCanonSettings *saved);
 extern char *cl_canon_value(Datum value, Oid typid);
 extern char *cl_canon_timestamptz(TimestampTz ts);
+extern const char *cl_canon_timestamptz_cached(ClTsCache *cache,
+											   TimestampTz ts);
 extern const char *cl_to_utf8(const char *s, size_t *len);
 
 extern bool cl_image_from_jsonb(Jsonb *jb, ClAuditImage *img);

@@ -18,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -36,6 +37,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -43,7 +45,6 @@
 #include "utils/numeric.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
-#include "utils/tuplesort.h"
 #include "utils/xid8.h"
 
 #include "audit.h"
@@ -55,6 +56,7 @@ PG_FUNCTION_INFO_V1(cl_audit_digest);
 PG_FUNCTION_INFO_V1(cl_audit_set_key);
 PG_FUNCTION_INFO_V1(cl_audit_restore_key);
 PG_FUNCTION_INFO_V1(cl_audit_canonical_record);
+PG_FUNCTION_INFO_V1(cl_audit_stored_leaf);
 PG_FUNCTION_INFO_V1(cl_audit_merkle_root);
 
 /* Most transactions one block takes, so a long backlog makes many blocks. */
@@ -599,59 +601,29 @@ text_value(Datum d, bool isnull)
 	return cl_to_utf8(TextDatumGetCString(d), &len);
 }
 
-/* The last timestamp a column held, and its canonical text. */
-typedef struct TsCache
-{
-	bool		valid;
-	TimestampTz ts;
-	char		text[MAXDATELEN + 1];
-} TsCache;
-
-/*
- * Canonical text of a timestamptz column, remembering the column's last
- * value: the records of one transaction share their start time, and often
- * their statement time, so verification formats each only once.  One cache
- * per column, so that one record's two times never share a buffer.
- */
+/* Canonical text of a timestamptz column (NULL for SQL NULL). */
 static const char *
-cached_timestamptz(TsCache *cache, Datum d, bool isnull)
+cached_timestamptz(ClTsCache *cache, Datum d, bool isnull)
 {
-	TimestampTz ts = DatumGetTimestampTz(d);
-	char	   *text;
-
 	if (isnull)
 		return NULL;
-	if (cache->valid && cache->ts == ts)
-		return cache->text;
-	text = cl_canon_timestamptz(ts);
-	if (strlen(text) > MAXDATELEN)
-		return text;
-	strcpy(cache->text, text);
-	cache->ts = ts;
-	cache->valid = true;
-	return cache->text;
+	return cl_canon_timestamptz_cached(cache, DatumGetTimestampTz(d));
 }
 
 /*
- * Rebuild a record from a row of carbon_ledger.audit_log (columns in table
- * order), and copy its stored leaf hash.  Returns false when a stored
- * image is not one the trigger writes.  Runs between cl_canon_enter
- * and cl_canon_leave.
+ * Rebuild a record from the columns of a row of carbon_ledger.audit_log
+ * (values and nulls in table order, the leaf hash not needed).  Returns
+ * false when the format version or a stored image is not one the trigger
+ * writes.
  */
 static bool
-record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
-				ClAuditImage *imgs, uint8 *stored_leaf)
+record_from_values(const Datum *v, const bool *n, ClAuditRecord *rec,
+				   ClAuditImage *imgs)
 {
-	static TsCache start_cache;
-	static TsCache stmt_cache;
-	Datum		v[AL_NATTS];
-	bool		n[AL_NATTS];
+	static ClTsCache start_cache;
+	static ClTsCache stmt_cache;
 	const ClAuditImage **slots[3];
 
-	if (desc->natts != AL_NATTS)
-		elog(ERROR, "audit log row has %d columns, expected %d",
-			 desc->natts, AL_NATTS);
-	heap_deform_tuple(t, desc, v, n);
 	memset(rec, 0, sizeof(*rec));
 	rec->id = DatumGetInt64(v[AL_ID]);
 	rec->xid = U64FromFullTransactionId(DatumGetFullTransactionId(v[AL_XID]));
@@ -665,9 +637,6 @@ record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
 	rec->stmt_time = cached_timestamptz(&stmt_cache, v[AL_STMT_TIME],
 										n[AL_STMT_TIME]);
 	rec->version = DatumGetInt32(v[AL_VERSION]);
-	/* a malformed stored leaf matches no hash (all bytes 0xff) */
-	if (n[AL_LEAF] || !datum_hash(v[AL_LEAF], stored_leaf))
-		memset(stored_leaf, 0xff, CL_HASH_LEN);
 	slots[0] = &rec->key;
 	slots[1] = &rec->old_row;
 	slots[2] = &rec->new_row;
@@ -682,90 +651,62 @@ record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
 	return rec->version == CL_AUDIT_FORMAT_VERSION;
 }
 
+/*
+ * Rebuild a record from a row of carbon_ledger.audit_log, and copy its
+ * stored leaf hash (all bytes 0xff when malformed: it then matches no
+ * hash).  Returns what record_from_values returns.
+ */
+static bool
+record_from_row(HeapTuple t, TupleDesc desc, ClAuditRecord *rec,
+				ClAuditImage *imgs, uint8 *stored_leaf)
+{
+	Datum		v[AL_NATTS];
+	bool		n[AL_NATTS];
+
+	if (desc->natts != AL_NATTS)
+		elog(ERROR, "audit log row has %d columns, expected %d",
+			 desc->natts, AL_NATTS);
+	heap_deform_tuple(t, desc, v, n);
+	if (n[AL_LEAF] || !datum_hash(v[AL_LEAF], stored_leaf))
+		memset(stored_leaf, 0xff, CL_HASH_LEN);
+	return record_from_values(v, n, rec, imgs);
+}
+
 #define AUDIT_LOG_COLUMNS \
 	"id, xid, ordinal, table_name, operation, row_key, old_row, new_row, " \
 	"session_user_name, current_user_name, xact_start, stmt_time, " \
 	"format_version, leaf_hash"
 
 /*
- * Pass 1: recompute every record's leaf hash from its stored columns, and
- * feed (xid, ordinal, id, leaf) to a sort by transaction.  The log is read
- * in physical order (a sequential scan); the first bad record reported is
- * the one with the lowest id.
+ * audit_record_leaf(id, xid, ..., format_version): the leaf hash of a
+ * stored record, recomputed from its columns (the columns of audit_log in
+ * table order, leaf_hash excepted); NULL when its format version or an
+ * image is not one the trigger writes.  PARALLEL SAFE: audit_verify()
+ * calls it in the query that reads the log, so that parallel workers share
+ * the rebuilding and hashing of records.  It takes columns rather than the
+ * whole row, which the executor would copy and flatten for every call.
  */
-static void
-verify_records(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
+Datum
+cl_audit_stored_leaf(PG_FUNCTION_ARGS)
 {
-	volatile int64 bad_id = 0;
-	MemoryContext rowcxt = AllocSetContextCreate(CurrentMemoryContext,
-												 "audit verify rows",
-												 ALLOCSET_DEFAULT_SIZES);
-	ClCanonSettings saved;
-	Relation	rel;
-	TableScanDesc scan;
+	Datum		v[AL_NATTS];
+	bool		n[AL_NATTS];
+	ClAuditRecord rec;
+	ClAuditImage imgs[3];
+	uint8		leaf[CL_HASH_LEN];
 
-	/*
-	 * A plain heap scan in the caller's snapshot (the one the other passes'
-	 * read-only SPI queries use): the executor would only copy every row.
-	 */
-	rel = table_open(cl_audit_relid("audit_log", false), AccessShareLock);
-	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
-	cl_canon_enter(&saved);
-	PG_TRY();
+	if (PG_NARGS() != AL_LEAF)
+		elog(ERROR, "audit_record_leaf() takes %d arguments", AL_LEAF);
+	for (int i = 0; i < AL_LEAF; i++)
 	{
-		HeapTuple	t;
-
-		while ((t = heap_getnext(scan, ForwardScanDirection)) != NULL)
-		{
-			ClAuditRecord rec;
-			ClAuditImage imgs[3];
-			uint8		leaf[CL_HASH_LEN];
-			uint8		stored[CL_HASH_LEN];
-			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
-			bool		ok;
-			bool		isnull;
-			TimestampTz xact_start;
-
-			CHECK_FOR_INTERRUPTS();
-			ok = record_from_row(t, RelationGetDescr(rel), &rec, imgs, stored);
-			xact_start = DatumGetTimestampTz(heap_getattr(t, AL_XACT_START + 1,
-														  RelationGetDescr(rel),
-														  &isnull));
-			if (ok)
-				cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
-			else
-				memset(leaf, 0, CL_HASH_LEN);
-			if ((!ok || memcmp(leaf, stored, CL_HASH_LEN) != 0) &&
-				(bad_id == 0 || rec.id < bad_id))
-				bad_id = rec.id;
-			MemoryContextSwitchTo(oldcxt);
-
-			ExecClearTuple(slot);
-			slot->tts_values[0] = Int64GetDatum((int64) rec.xid);
-			slot->tts_values[1] = Int64GetDatum(xact_start);
-			slot->tts_values[2] = Int32GetDatum(rec.ordinal);
-			slot->tts_values[3] = Int64GetDatum(rec.id);
-			slot->tts_values[4] = hash_datum(leaf);
-			memset(slot->tts_isnull, 0, 5 * sizeof(bool));
-			ExecStoreVirtualTuple(slot);
-			tuplesort_puttupleslot(sort, slot);
-			pfree(DatumGetPointer(slot->tts_values[4]));
-			MemoryContextReset(rowcxt);
-			vs->records++;
-		}
+		v[i] = PG_GETARG_DATUM(i);
+		n[i] = PG_ARGISNULL(i);
 	}
-	PG_FINALLY();
-	{
-		cl_canon_leave(&saved);
-	}
-	PG_END_TRY();
-	table_endscan(scan);
-	table_close(rel, AccessShareLock);
-	MemoryContextDelete(rowcxt);
-	if (bad_id != 0)
-		note_bad(vs, bad_id, 0,
-				 "hash mismatch: record %lld does not match its leaf hash",
-				 (long long) bad_id);
+	if (n[AL_ID] || n[AL_XID] || n[AL_ORDINAL] || n[AL_VERSION] ||
+		!record_from_values(v, n, &rec, imgs))
+		PG_RETURN_NULL();
+	cl_audit_check_rc(cl_audit_record_leaf(&rec, leaf));
+	PG_RETURN_DATUM(hash_datum(leaf));
 }
 
 /* A transaction: its id and start time (ids restart in another cluster). */
@@ -865,27 +806,251 @@ xact_close(XactCursor *c)
 }
 
 /*
- * Pass 2: walk the records sorted by transaction alongside the sealed
- * transactions sorted the same way; every sealed transaction must have
- * exactly its records, in order, with the Merkle root the block holds;
- * every other record must be waiting in the pending queue.
+ * Pass 1 and 2 in one stream: the log sorted by transaction, each record
+ * with its stored and its recomputed leaf (docs/audit.md, "Verification").
+ * The rows arrive in a DestReceiver, so the query runs once to completion
+ * and may use parallel workers (a parallel sequential scan computing
+ * audit_record_leaf(), sorting in each worker, under a Gather Merge);
+ * audit_block_xact is walked alongside through its (xid, xact_start)
+ * index.  Every sealed transaction must have exactly its records, in
+ * order, with the Merkle root the block holds; every other record must be
+ * waiting in the pending queue.
+ */
+typedef struct VerifyReceiver
+{
+	DestReceiver pub;
+	VerifyState *vs;			/* problems of pass 2 */
+	int64		bad_id;			/* lowest id whose leaf does not match */
+	HTAB	   *pending;		/* transactions in the pending queue */
+	Relation	xrel;			/* audit_block_xact */
+	Relation	xidx;			/* its (xid, xact_start) index */
+	SysScanDesc xscan;
+	XactRow		bx;				/* the next sealed transaction */
+	bool		in_xact;		/* gathering a transaction's records */
+	XactKey		key;
+	int64		first_id;
+	int64		prev_id;
+	int32		prev_ord;
+	bool		ordered;
+	Size		n;
+	Size		cap;
+	uint8	   *leaves;
+	MemoryContext cxt;
+} VerifyReceiver;
+
+/* The next row of audit_block_xact in (xid, xact_start) order. */
+static void
+xact_index_next(VerifyReceiver *r)
+{
+	HeapTuple	t = systable_getnext_ordered(r->xscan, ForwardScanDirection);
+	TupleDesc	desc = RelationGetDescr(r->xrel);
+	Datum		v[6];
+	bool		n[6];
+
+	if (t == NULL)
+	{
+		r->bx.valid = false;
+		return;
+	}
+	if (desc->natts != 6)
+		elog(ERROR, "audit_block_xact has %d columns, expected 6", desc->natts);
+	heap_deform_tuple(t, desc, v, n);
+	r->bx.valid = true;
+	r->bx.block_no = DatumGetInt64(v[0]);
+	r->bx.position = DatumGetInt32(v[1]);
+	r->bx.xid = U64FromFullTransactionId(DatumGetFullTransactionId(v[2]));
+	r->bx.xact_start = DatumGetTimestampTz(v[3]);
+	r->bx.n_records = DatumGetInt64(v[4]);
+	r->bx.root_ok = !n[5] && datum_hash(v[5], r->bx.root);
+}
+
+/* The key of the next sealed transaction. */
+static XactKey
+bx_key(const XactRow *bx)
+{
+	XactKey		k;
+
+	memset(&k, 0, sizeof(k));
+	k.xid = bx->xid;
+	k.xact_start = bx->xact_start;
+	return k;
+}
+
+/* Report the sealed transactions ordered before key (all, if NULL). */
+static void
+skip_sealed_before(VerifyReceiver *r, const XactKey *key)
+{
+	while (r->bx.valid)
+	{
+		XactKey		bkey = bx_key(&r->bx);
+
+		if (key != NULL && xactkey_cmp(&bkey, key) >= 0)
+			break;
+		note_bad(r->vs, 0, r->bx.block_no,
+				 "missing record: all %lld records of transaction %llu in block %lld are missing",
+				 (long long) r->bx.n_records, (unsigned long long) r->bx.xid,
+				 (long long) r->bx.block_no);
+		xact_index_next(r);
+	}
+}
+
+/*
+ * A transaction's records are all in: check them against its entry in a
+ * block, or find it in the pending queue.
  */
 static void
-verify_transactions(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
+finish_xact(VerifyReceiver *r)
 {
-	HTAB	   *pending;
-	HASHCTL		ctl;
-	XactCursor	cur;
-	XactRow		bx;
-	bool		have_rec;
-	Size		cap = 1024;
-	uint8	   *leaves = palloc(cap * CL_HASH_LEN);
+	XactKey		bkey = bx_key(&r->bx);
 
+	if (r->bx.valid && xactkey_cmp(&bkey, &r->key) == 0)
+	{
+		uint8		root[CL_HASH_LEN];
+
+		if ((int64) r->n < r->bx.n_records)
+			note_bad(r->vs, r->first_id, r->bx.block_no,
+					 "missing record: transaction %llu has %zu of the %lld records sealed in block %lld",
+					 (unsigned long long) r->key.xid, r->n,
+					 (long long) r->bx.n_records, (long long) r->bx.block_no);
+		else if ((int64) r->n > r->bx.n_records)
+			note_bad(r->vs, r->first_id, r->bx.block_no,
+					 "inserted record: transaction %llu has %zu records, block %lld sealed %lld",
+					 (unsigned long long) r->key.xid, r->n,
+					 (long long) r->bx.block_no, (long long) r->bx.n_records);
+		cl_audit_check_rc(cl_merkle_root(r->leaves, r->n, root));
+		if (!r->bx.root_ok || memcmp(root, r->bx.root, CL_HASH_LEN) != 0)
+			note_bad(r->vs, r->first_id, r->bx.block_no,
+					 "hash mismatch: the records of transaction %llu do not match its Merkle root in block %lld",
+					 (unsigned long long) r->key.xid, (long long) r->bx.block_no);
+		xact_index_next(r);
+	}
+	else if (hash_search(r->pending, &r->key, HASH_FIND, NULL) != NULL)
+		r->vs->unsealed += r->n;
+	else
+		note_bad(r->vs, r->first_id, 0,
+				 "inserted record: record %lld belongs to transaction %llu, which is neither sealed nor pending",
+				 (long long) r->first_id, (unsigned long long) r->key.xid);
+	r->in_xact = false;
+}
+
+/*
+ * One record (columns: xid, xact_start, ordinal, id, leaf_hash, the
+ * recomputed leaf), in transaction and ordinal order.
+ */
+static bool
+verify_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	VerifyReceiver *r = (VerifyReceiver *) self;
+	XactKey		k;
+	int32		ordinal;
+	int64		id;
+	uint8		stored[CL_HASH_LEN];
+	uint8	   *leaf;
+
+	CHECK_FOR_INTERRUPTS();
+	slot_getallattrs(slot);
+	memset(&k, 0, sizeof(k));
+	k.xid = U64FromFullTransactionId(DatumGetFullTransactionId(slot->tts_values[0]));
+	k.xact_start = DatumGetTimestampTz(slot->tts_values[1]);
+	ordinal = DatumGetInt32(slot->tts_values[2]);
+	id = DatumGetInt64(slot->tts_values[3]);
+	r->vs->records++;
+
+	if (!r->in_xact || xactkey_cmp(&k, &r->key) != 0)
+	{
+		if (r->in_xact)
+			finish_xact(r);
+		skip_sealed_before(r, &k);
+		r->key = k;
+		r->first_id = id;
+		r->prev_id = -1;
+		r->prev_ord = -1;
+		r->ordered = true;
+		r->n = 0;
+		r->in_xact = true;
+	}
+	if (r->n >= r->cap)
+	{
+		r->cap *= 2;
+		r->leaves = repalloc_huge(r->leaves, r->cap * CL_HASH_LEN);
+	}
+
+	/* the leaf: recomputed (zeros if the record cannot be rebuilt) */
+	leaf = r->leaves + r->n * CL_HASH_LEN;
+	if (slot->tts_isnull[5] || !datum_hash(slot->tts_values[5], leaf))
+		memset(leaf, 0, CL_HASH_LEN);
+	/* a malformed stored leaf matches no hash (all bytes 0xff) */
+	if (slot->tts_isnull[4] || !datum_hash(slot->tts_values[4], stored))
+		memset(stored, 0xff, CL_HASH_LEN);
+	if ((slot->tts_isnull[5] || memcmp(leaf, stored, CL_HASH_LEN) != 0) &&
+		(r->bad_id == 0 || id < r->bad_id))
+		r->bad_id = id;
+
+	if (ordinal <= r->prev_ord || id <= r->prev_id)
+	{
+		if (r->ordered)
+			note_bad(r->vs, id, 0,
+					 "reordered record: record %lld is out of order in transaction %llu",
+					 (long long) id, (unsigned long long) r->key.xid);
+		r->ordered = false;
+	}
+	r->prev_ord = ordinal;
+	r->prev_id = id;
+	r->n++;
+	return true;
+}
+
+/* DestReceiver callbacks with nothing to do. */
+static void
+verify_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+verify_shutdown(DestReceiver *self)
+{
+}
+
+static void
+verify_destroy(DestReceiver *self)
+{
+}
+
+/*
+ * Passes 1 and 2: every record's leaf hash recomputed, every transaction's
+ * records against its block entry or the pending queue.  The first
+ * mismatching leaf (lowest id) is reported before any problem of pass 2,
+ * as when the passes ran one after the other.
+ */
+static void
+verify_records(VerifyState *vs)
+{
+	VerifyReceiver r;
+	VerifyState pass2;
+	HASHCTL		ctl;
+	SPIExecuteOptions opts;
+	Snapshot	snap;
+	int			nest;
+	char		wm[32];
+
+	memset(&r, 0, sizeof(r));
+	memset(&pass2, 0, sizeof(pass2));
+	pass2.cxt = vs->cxt;
+	r.vs = &pass2;
+	r.pub.receiveSlot = verify_receive;
+	r.pub.rStartup = verify_startup;
+	r.pub.rShutdown = verify_shutdown;
+	r.pub.rDestroy = verify_destroy;
+	r.pub.mydest = DestNone;
+	r.cap = 1024;
+	r.leaves = palloc(r.cap * CL_HASH_LEN);
+
+	/* the transactions waiting in the pending queue */
 	ctl.keysize = sizeof(XactKey);
 	ctl.entrysize = sizeof(XactKey);
 	ctl.hcxt = CurrentMemoryContext;
-	pending = hash_create("audit pending transactions", 256, &ctl,
-						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	r.pending = hash_create("audit pending transactions", 256, &ctl,
+							HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	if (SPI_execute("SELECT DISTINCT xid, xact_start FROM carbon_ledger.audit_pending",
 					true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the pending audit records");
@@ -897,114 +1062,65 @@ verify_transactions(VerifyState *vs, Tuplesortstate *sort, TupleTableSlot *slot)
 		memset(&k, 0, sizeof(k));
 		k.xid = U64FromFullTransactionId(DatumGetFullTransactionId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull)));
 		k.xact_start = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-		hash_search(pending, &k, HASH_ENTER, NULL);
+		hash_search(r.pending, &k, HASH_ENTER, NULL);
 	}
 	SPI_freetuptable(SPI_tuptable);
 
-	xact_open(&cur, "xid, xact_start");
-	xact_next(&cur, &bx);
-	have_rec = tuplesort_gettupleslot(sort, true, false, slot, NULL);
-	while (have_rec || bx.valid)
-	{
-		XactKey		key;
-		XactKey		bkey;
-		int64		first_id;
-		int64		prev_id;
-		int32		prev_ord;
-		Size		n = 0;
-		bool		ordered = true;
+	/* the sealed transactions, in the order of the records' sort */
+	snap = RegisterSnapshot(GetActiveSnapshot());
+	r.xrel = table_open(cl_audit_relid("audit_block_xact", false),
+						AccessShareLock);
+	r.xidx = index_open(cl_audit_relid("audit_block_xact_xid_key", false),
+						AccessShareLock);
+	r.xscan = systable_beginscan_ordered(r.xrel, r.xidx, snap, 0, NULL);
+	xact_index_next(&r);
 
-		CHECK_FOR_INTERRUPTS();
-		memset(&key, 0, sizeof(key));
-		memset(&bkey, 0, sizeof(bkey));
-		if (have_rec)
-		{
-			slot_getallattrs(slot);
-			key.xid = (uint64) DatumGetInt64(slot->tts_values[0]);
-			key.xact_start = DatumGetInt64(slot->tts_values[1]);
-		}
-		if (bx.valid)
-		{
-			bkey.xid = bx.xid;
-			bkey.xact_start = bx.xact_start;
-		}
-		if (!have_rec || (bx.valid && xactkey_cmp(&bkey, &key) < 0))
-		{
-			note_bad(vs, 0, bx.block_no,
-					 "missing record: all %lld records of transaction %llu in block %lld are missing",
-					 (long long) bx.n_records, (unsigned long long) bx.xid,
-					 (long long) bx.block_no);
-			xact_next(&cur, &bx);
-			continue;
-		}
+	/*
+	 * The sort may use maintenance_work_mem in each participant, as the
+	 * tuplesort of earlier versions did.  No JIT: the query's cost, high on
+	 * a large log, would have every participant compile, optimise and
+	 * inline its expressions (tens to hundreds of milliseconds each) for a
+	 * plan whose time goes into audit_record_leaf().
+	 */
+	nest = NewGUCNestLevel();
+	snprintf(wm, sizeof(wm), "%d", maintenance_work_mem);
+	(void) set_config_option("work_mem", wm, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	memset(&opts, 0, sizeof(opts));
+	opts.read_only = true;
+	opts.dest = &r.pub;
+	/* SPI says SPI_OK_UTILITY for a SELECT whose rows go to DestNone */
+	if (SPI_execute_extended("SELECT l.xid, l.xact_start, l.ordinal, l.id, l.leaf_hash, "
+							 "carbon_ledger.audit_record_leaf(l.id, l.xid, l.ordinal, "
+							 "l.table_name, l.operation, l.row_key, l.old_row, l.new_row, "
+							 "l.session_user_name, l.current_user_name, l.xact_start, "
+							 "l.stmt_time, l.format_version) "
+							 "FROM carbon_ledger.audit_log l "
+							 "ORDER BY l.xid, l.xact_start, l.ordinal",
+							 &opts) < 0)
+		elog(ERROR, "could not read the audit log");
+	AtEOXact_GUC(true, nest);
+	if (r.in_xact)
+		finish_xact(&r);
+	skip_sealed_before(&r, NULL);
 
-		/* gather one transaction's records */
-		first_id = DatumGetInt64(slot->tts_values[3]);
-		prev_id = -1;
-		prev_ord = -1;
-		while (have_rec)
-		{
-			XactKey		k;
+	systable_endscan_ordered(r.xscan);
+	index_close(r.xidx, AccessShareLock);
+	table_close(r.xrel, AccessShareLock);
+	UnregisterSnapshot(snap);
+	hash_destroy(r.pending);
+	pfree(r.leaves);
 
-			slot_getallattrs(slot);
-			memset(&k, 0, sizeof(k));
-			k.xid = (uint64) DatumGetInt64(slot->tts_values[0]);
-			k.xact_start = DatumGetInt64(slot->tts_values[1]);
-			if (xactkey_cmp(&k, &key) != 0)
-				break;
-			if (n >= cap)
-			{
-				cap *= 2;
-				leaves = repalloc_huge(leaves, cap * CL_HASH_LEN);
-			}
-			datum_hash(slot->tts_values[4], leaves + n * CL_HASH_LEN);
-			if (DatumGetInt32(slot->tts_values[2]) <= prev_ord ||
-				DatumGetInt64(slot->tts_values[3]) <= prev_id)
-			{
-				if (ordered)
-					note_bad(vs, DatumGetInt64(slot->tts_values[3]), 0,
-							 "reordered record: record %lld is out of order in transaction %llu",
-							 (long long) DatumGetInt64(slot->tts_values[3]),
-							 (unsigned long long) key.xid);
-				ordered = false;
-			}
-			prev_ord = DatumGetInt32(slot->tts_values[2]);
-			prev_id = DatumGetInt64(slot->tts_values[3]);
-			n++;
-			have_rec = tuplesort_gettupleslot(sort, true, false, slot, NULL);
-		}
-
-		if (bx.valid && xactkey_cmp(&bkey, &key) == 0)
-		{
-			uint8		root[CL_HASH_LEN];
-
-			if ((int64) n < bx.n_records)
-				note_bad(vs, first_id, bx.block_no,
-						 "missing record: transaction %llu has %zu of the %lld records sealed in block %lld",
-						 (unsigned long long) key.xid, n, (long long) bx.n_records,
-						 (long long) bx.block_no);
-			else if ((int64) n > bx.n_records)
-				note_bad(vs, first_id, bx.block_no,
-						 "inserted record: transaction %llu has %zu records, block %lld sealed %lld",
-						 (unsigned long long) key.xid, n, (long long) bx.block_no,
-						 (long long) bx.n_records);
-			cl_audit_check_rc(cl_merkle_root(leaves, n, root));
-			if (!bx.root_ok || memcmp(root, bx.root, CL_HASH_LEN) != 0)
-				note_bad(vs, first_id, bx.block_no,
-						 "hash mismatch: the records of transaction %llu do not match its Merkle root in block %lld",
-						 (unsigned long long) key.xid, (long long) bx.block_no);
-			xact_next(&cur, &bx);
-		}
-		else if (hash_search(pending, &key, HASH_FIND, NULL) != NULL)
-			vs->unsealed += n;
-		else
-			note_bad(vs, first_id, 0,
-					 "inserted record: record %lld belongs to transaction %llu, which is neither sealed nor pending",
-					 (long long) first_id, (unsigned long long) key.xid);
-	}
-	xact_close(&cur);
-	hash_destroy(pending);
-	pfree(leaves);
+	vs->records = pass2.records;
+	vs->unsealed = pass2.unsealed;
+	if (r.bad_id != 0)
+		note_bad(vs, r.bad_id, 0,
+				 "hash mismatch: record %lld does not match its leaf hash",
+				 (long long) r.bad_id);
+	if (pass2.bad)
+		note_bad(vs, pass2.bad_id, pass2.bad_block, "%s", pass2.reason);
 }
 
 /*
@@ -1157,17 +1273,10 @@ verify_blocks(VerifyState *vs, List *keys)
 	pfree(leaves);
 }
 
-/* Run the three passes, in one snapshot (read-only SPI). */
+/* Run the passes, in one snapshot (read-only SPI). */
 static void
 verify_chain(VerifyState *vs)
 {
-	TupleDesc	desc;
-	TupleTableSlot *slot;
-	Tuplesortstate *sort;
-	AttrNumber	attnums[3] = {1, 2, 3};
-	Oid			ops[3] = {Int8LessOperator, Int8LessOperator, Int4LessOperator};
-	Oid			colls[3] = {InvalidOid, InvalidOid, InvalidOid};
-	bool		nf[3] = {false, false, false};
 	List	   *keys;
 
 	memset(vs, 0, sizeof(*vs));
@@ -1176,25 +1285,7 @@ verify_chain(VerifyState *vs)
 
 	SPI_connect();
 	keys = load_keys(false);
-	desc = CreateTemplateTupleDesc(5);
-	TupleDescInitEntry(desc, 1, "xid", INT8OID, -1, 0);
-	TupleDescInitEntry(desc, 2, "xact_start", INT8OID, -1, 0);
-	TupleDescInitEntry(desc, 3, "ordinal", INT4OID, -1, 0);
-	TupleDescInitEntry(desc, 4, "id", INT8OID, -1, 0);
-	TupleDescInitEntry(desc, 5, "leaf", BYTEAOID, -1, 0);
-	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
-	sort = tuplesort_begin_heap(desc, 3, attnums, ops, colls, nf,
-								maintenance_work_mem, NULL, TUPLESORT_NONE);
-	{
-		TupleTableSlot *vslot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
-
-		verify_records(vs, sort, vslot);
-		ExecDropSingleTupleTableSlot(vslot);
-	}
-	tuplesort_performsort(sort);
-	verify_transactions(vs, sort, slot);
-	tuplesort_end(sort);
-	ExecDropSingleTupleTableSlot(slot);
+	verify_records(vs);
 	verify_blocks(vs, keys);
 	SPI_finish();
 }

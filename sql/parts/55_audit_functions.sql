@@ -4,10 +4,16 @@
 -- keys or write the chain run as the extension owner (SECURITY DEFINER) and
 -- are not executable by PUBLIC: grant them to the roles that need them.
 
+-- No SET clause: a function-level SET makes every call go through
+-- fmgr_security_definer (a GUC nest level per row, a tenth of the trigger's
+-- cost).  The trigger needs none: it runs no SQL, finds the trail's
+-- relations by schema name (cl_audit_relid), writes them through the heap,
+-- and its canonical text depends on no search_path (reg* values are
+-- written as OIDs).  It is not SECURITY DEFINER either: it needs no
+-- privilege on the trail's tables, which it writes without the executor.
 CREATE FUNCTION carbon_ledger.audit_trigger()
 	RETURNS trigger
 	LANGUAGE C
-	SET search_path = pg_catalog, pg_temp
 	AS 'MODULE_PATHNAME', 'cl_audit_trigger';
 COMMENT ON FUNCTION carbon_ledger.audit_trigger() IS
 	'Audit trigger: records each row change (and TRUNCATE) in carbon_ledger.audit_log';
@@ -83,6 +89,23 @@ CREATE FUNCTION carbon_ledger.audit_canonical_record(id bigint)
 	AS 'MODULE_PATHNAME', 'cl_audit_canonical_record';
 COMMENT ON FUNCTION carbon_ledger.audit_canonical_record(bigint) IS
 	'Canonical bytes of an audit record rebuilt from its columns (its leaf hash is sha256(''\x00'' || these bytes))';
+
+-- Called by audit_verify() for every record, possibly in parallel workers:
+-- PARALLEL SAFE, and no SET clause (it runs no SQL).  Takes the columns of
+-- audit_log (leaf_hash excepted), not the whole row, which the executor
+-- would copy for every call.
+CREATE FUNCTION carbon_ledger.audit_record_leaf(id bigint,
+	xid pg_catalog.xid8, ordinal integer, table_name text, operation text,
+	row_key jsonb, old_row jsonb, new_row jsonb, session_user_name text,
+	current_user_name text, xact_start timestamptz, stmt_time timestamptz,
+	format_version integer)
+	RETURNS bytea
+	LANGUAGE C STABLE PARALLEL SAFE COST 100
+	AS 'MODULE_PATHNAME', 'cl_audit_stored_leaf';
+COMMENT ON FUNCTION carbon_ledger.audit_record_leaf(bigint, pg_catalog.xid8,
+	integer, text, text, jsonb, jsonb, jsonb, text, text, timestamptz,
+	timestamptz, integer) IS
+	'Leaf hash of an audit record recomputed from the columns of its audit_log row (NULL if it is not a record the trigger writes)';
 
 CREATE FUNCTION carbon_ledger.audit_merkle_root(leaves bytea[])
 	RETURNS bytea

@@ -7,13 +7,20 @@
 #    clients, in one run: no trigger; the C audit trigger of carbon_ledger;
 #    a PL/pgSQL + pgcrypto trigger building a hash chain the usual way (lock
 #    the head row, hash previous hash and row, insert, move the head).
-#    Prints transactions per second and the ratios the targets are set on.
-# 2. audit_verify() over VERIFY_RECORDS (default 1,000,000) sealed records:
-#    records per second and SHA-256 bytes per second, against
+#    Prints transactions per second and the ratios the targets are set on,
+#    in two configurations, each labelled: "no-durability" (fsync,
+#    synchronous_commit and full_page_writes off, the throwaway cluster's
+#    settings) and "bank" (all three on, as a bank runs it).
+# 2. audit_verify() over VERIFY_RECORDS (default 1,000,000) sealed records,
+#    serially (max_parallel_workers_per_gather = 0) and as the planner
+#    chooses (parallel workers; the number launched is printed): records
+#    per second and SHA-256 bytes per second, against single-threaded
 #    "openssl speed -evp sha256" on the same machine.
 #
 # Runs on a throwaway cluster (tools/cluster.sh) unless PGHOST/PGPORT are
-# set.  Needs pgbench and pgcrypto.
+# set; on a cluster of yours it runs the inserts once, in the server's own
+# configuration (printed), and changes no setting.  Needs pgbench and
+# pgcrypto.  BENCH_ROUNDS (default 3) rounds per configuration.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -94,24 +101,49 @@ for t in none c pl; do
 done
 chmod 644 "$work"/*.sql
 
-echo "== insert throughput (pgbench -M prepared, ${secs}s per run, best of ${BENCH_ROUNDS:-3} rounds, tps)"
-printf '%-8s %12s %12s %12s %10s %10s\n' clients no_trigger c_audit plpgsql c/none c/plpgsql
-rounds=${BENCH_ROUNDS:-3}
-for c in 1 4 8; do
-	declare -A tps=([none]=0 [c]=0 [pl]=0)
-	# the three variants take turns, each keeps its best round: the machine
-	# may be shared, and a slow round says more about the neighbours
-	for ((r = 0; r < rounds; r++)); do
-		for t in none c pl; do
-			psql -c "CHECKPOINT" >/dev/null
-			v=$(pgb -n -M prepared -c "$c" -j "$c" -T "$secs" -f "$work/$t.sql" audit_bench 2>/dev/null |
-				sed -nE 's/^tps = ([0-9.]+) .*/\1/p')
-			if (($(echo "$v > ${tps[$t]}" | bc -l))); then tps[$t]=$v; fi
+# insert_throughput LABEL: the three variants at 1, 4 and 8 clients
+insert_throughput() {
+	local c t r v
+	echo "== insert throughput, configuration \"$1\": $(psql -At -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")"
+	echo "   (pgbench -M prepared, ${secs}s per run, best of $rounds rounds, tps)"
+	printf '%-8s %12s %12s %12s %10s %10s\n' clients no_trigger c_audit plpgsql c/none c/plpgsql
+	for c in 1 4 8; do
+		declare -A tps=([none]=0 [c]=0 [pl]=0)
+		# the three variants take turns, each keeps its best round: the
+		# machine may be shared, and a slow round says more about the
+		# neighbours
+		for ((r = 0; r < rounds; r++)); do
+			for t in none c pl; do
+				psql -c "CHECKPOINT" >/dev/null
+				v=$(pgb -n -M prepared -c "$c" -j "$c" -T "$secs" -f "$work/$t.sql" audit_bench 2>/dev/null |
+					sed -nE 's/^tps = ([0-9.]+) .*/\1/p')
+				if (($(echo "$v > ${tps[$t]}" | bc -l))); then tps[$t]=$v; fi
+			done
 		done
+		printf '%-8s %12.0f %12.0f %12.0f %10.2f %10.2f\n' "$c" "${tps[none]}" "${tps[c]}" "${tps[pl]}" \
+			"$(echo "${tps[c]} / ${tps[none]}" | bc -l)" "$(echo "${tps[c]} / ${tps[pl]}" | bc -l)"
 	done
-	printf '%-8s %12.0f %12.0f %12.0f %10.2f %10.2f\n' "$c" "${tps[none]}" "${tps[c]}" "${tps[pl]}" \
-		"$(echo "${tps[c]} / ${tps[none]}" | bc -l)" "$(echo "${tps[c]} / ${tps[pl]}" | bc -l)"
-done
+}
+
+# set_durability on|off: fsync, synchronous_commit, full_page_writes
+set_durability() {
+	psql -c "ALTER SYSTEM SET fsync = $1" -c "ALTER SYSTEM SET synchronous_commit = $1" \
+		-c "ALTER SYSTEM SET full_page_writes = $1" -c "SELECT pg_reload_conf()" >/dev/null
+	sleep 1
+}
+
+rounds=${BENCH_ROUNDS:-3}
+echo "== load before the run: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+if [[ -n $dir ]]; then
+	set_durability off
+	insert_throughput no-durability
+	set_durability on
+	insert_throughput bank
+	set_durability off
+else
+	insert_throughput "server's own"
+fi
+echo "== load after the inserts: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== audit_verify over $nverify records"
 psql <<SQL
@@ -136,21 +168,42 @@ psql -c "VACUUM ANALYZE carbon_ledger.audit_log" >/dev/null
 bytes=$(psql -At -c "SELECT sum(1 + octet_length(carbon_ledger.audit_canonical_record(id))) FROM carbon_ledger.audit_log")
 nodes=$(psql -At -c "SELECT (SELECT count(*) FROM carbon_ledger.audit_log) * 65 + (SELECT count(*) FROM carbon_ledger.audit_block_xact) * 130 + (SELECT count(*) FROM carbon_ledger.audit_block) * 200")
 records=$(psql -At -c "SELECT count(*) FROM carbon_ledger.audit_log")
-# warm the cache once, then time
-psql -At -c "SELECT valid FROM carbon_ledger.audit_verify()" >/dev/null
-start=$(date +%s.%N)
-result=$(psql -At -c "SELECT valid, records_checked, blocks_checked FROM carbon_ledger.audit_verify()")
-end=$(date +%s.%N)
-elapsed=$(echo "$end - $start" | bc -l)
+# verify_timed SETTINGS: time one audit_verify() under the given settings;
+# prints "elapsed result"
+verify_timed() {
+	local start end res
+	start=$(date +%s.%N)
+	res=$(psql -At -c "$1" -c "SELECT valid, records_checked, blocks_checked FROM carbon_ledger.audit_verify()")
+	end=$(date +%s.%N)
+	echo "$(echo "$end - $start" | bc -l) $res"
+}
+# warm the cache once, counting the parallel workers the verification's
+# query launches (auto_explain at NOTICE level)
+workers=$(psql -At -c "LOAD 'auto_explain'" -c "SET auto_explain.log_min_duration = 0" \
+	-c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_analyze = on" \
+	-c "SET auto_explain.log_timing = off" -c "SET auto_explain.log_level = notice" \
+	-c "SELECT valid FROM carbon_ledger.audit_verify()" 2>&1 |
+	sed -nE 's/.*Workers Launched: ([0-9]+).*/\1/p' | head -1)
 total=$((bytes + nodes))
 ossl=$(openssl speed -evp sha256 -seconds 3 2>/dev/null | awk '/^sha256/ {print $4, $NF}')
 ossl256=$(echo "$ossl" | awk '{sub(/k$/, "", $1); print $1 * 1000}')
 osslmax=$(echo "$ossl" | awk '{sub(/k$/, "", $2); print $2 * 1000}')
-printf 'verify result (valid|records|blocks): %s\n' "$result"
 printf 'records: %d, bytes hashed: %d (records %d, tree and blocks %d)\n' "$records" "$total" "$bytes" "$nodes"
-printf 'elapsed: %.2f s, %.0f records/s, %.1f MB/s hashed\n' "$elapsed" \
-	"$(echo "$records / $elapsed" | bc -l)" "$(echo "$total / $elapsed / 1000000" | bc -l)"
-printf 'openssl speed -evp sha256: %.1f MB/s at 256-byte blocks, %.1f MB/s at 16 KB blocks\n' \
+printf 'openssl speed -evp sha256 (one thread): %.1f MB/s at 256-byte blocks, %.1f MB/s at 16 KB blocks\n' \
 	"$(echo "$ossl256 / 1000000" | bc -l)" "$(echo "$osslmax / 1000000" | bc -l)"
-printf 'ratio to openssl: %.3f (16 KB blocks), %.3f (256-byte blocks)\n' \
-	"$(echo "$total / $elapsed / $osslmax" | bc -l)" "$(echo "$total / $elapsed / $ossl256" | bc -l)"
+for mode in serial parallel; do
+	if [[ $mode == serial ]]; then
+		set=(SET max_parallel_workers_per_gather = 0)
+		label="serial (max_parallel_workers_per_gather = 0)"
+	else
+		set=(SET max_parallel_workers_per_gather = 2)
+		label="parallel: ${workers:-0} workers launched besides the backend"
+	fi
+	read -r elapsed result < <(verify_timed "${set[*]}")
+	printf '%s\n  verify result (valid|records|blocks): %s\n' "$label" "$result"
+	printf '  elapsed: %.2f s, %.0f records/s, %.1f MB/s hashed\n' "$elapsed" \
+		"$(echo "$records / $elapsed" | bc -l)" "$(echo "$total / $elapsed / 1000000" | bc -l)"
+	printf '  ratio to openssl: %.3f (16 KB blocks), %.3f (256-byte blocks)\n' \
+		"$(echo "$total / $elapsed / $osslmax" | bc -l)" "$(echo "$total / $elapsed / $ossl256" | bc -l)"
+done
+echo "== load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
