@@ -46,6 +46,7 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/index.h"
 #include "catalog/pg_am.h"
 #include "catalog/namespace.h"
@@ -53,6 +54,7 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -1409,13 +1411,75 @@ redemption_book(TriggerData *td)
 }
 
 /*
+ * require_values: raises the executor's not-null error (23502) for the
+ * first of the named columns that the new row leaves NULL.  The NOT NULL
+ * constraints are checked only after BEFORE triggers, and the booking
+ * reads these columns first; the columns the booking fills in itself
+ * (credits of an activity, booked_at) are not named.
+ */
+static void
+require_values(TriggerData *td, const char *const *names)
+{
+	Relation	rel = td->tg_relation;
+
+	for (; *names != NULL; names++)
+	{
+		int			n = attnum(td, *names);
+
+		if (heap_attisnull(td->tg_trigtuple, n, rel->rd_att))
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+							*names, RelationGetRelationName(rel)),
+					 errdetail("A row of %s.%s needs a value in column \"%s\".",
+							   get_namespace_name(RelationGetNamespace(rel)),
+							   RelationGetRelationName(rel), *names),
+					 errtablecol(rel, n)));
+	}
+}
+
+/*
+ * fresh_identity: gives the new row a value of its identity column drawn
+ * from the column's own sequence, whatever the INSERT supplied.  With
+ * OVERRIDING SYSTEM VALUE a client can name an id that exists already;
+ * with ON CONFLICT DO NOTHING the executor would then drop the row after
+ * this trigger booked its credits, lot and balance.  A fresh id cannot
+ * conflict, so a booked row is always inserted (or the statement fails).
+ * The value the executor drew first is a gap in the sequence, as any
+ * identity has.
+ */
+static void
+fresh_identity(TriggerData *td, const char *column)
+{
+	static Oid	cached_rel[2];
+	static Oid	cached_seq[2];
+	Oid			rel = RelationGetRelid(td->tg_relation);
+	int			col = attnum(td, column);
+	int			slot = strcmp(column, "activity_id") == 0 ? 0 : 1;
+	Datum		id;
+	bool		isnull = false;
+
+	if (cached_rel[slot] != rel)
+	{
+		cached_seq[slot] = getIdentitySequence(rel, col, false);
+		cached_rel[slot] = rel;
+	}
+	id = Int64GetDatum(nextval_internal(cached_seq[slot], false));
+	td->tg_trigtuple = heap_modify_tuple_by_cols(td->tg_trigtuple,
+												 td->tg_relation->rd_att,
+												 1, &col, &id, &isnull);
+}
+
+/*
  * book: runs a booking trigger as the function's owner with the booking
- * flag set, through SPI; returns the row to insert (the new row as
- * booked, or as it came when rows are being restored from a dump).
+ * flag set, through SPI, once the columns it needs are known not to be
+ * NULL and the row has a fresh id; returns the row to insert (the new
+ * row as booked, or as it came when rows are being restored from a
+ * dump).
  */
 static Datum
-book(FunctionCallInfo fcinfo, const char *name,
-	 HeapTuple (*booking) (TriggerData *))
+book(FunctionCallInfo fcinfo, const char *name, const char *id_column,
+	 const char *const *required, HeapTuple (*booking) (TriggerData *))
 {
 	TriggerData *td = insert_trigger(fcinfo, name);
 	Oid			owner;
@@ -1425,11 +1489,14 @@ book(FunctionCallInfo fcinfo, const char *name,
 
 	if (restoring())
 		return PointerGetDatum(td->tg_trigtuple);
+	require_values(td, required);
 
 	owner = function_owner(fcinfo);
 	booking_enter(&scope, owner);
 	PG_TRY();
 	{
+		/* as the owner: the identity sequence is not granted to bookers */
+		fresh_identity(td, id_column);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		check_plans(TupleDescAttr(td->tg_relation->rd_att,
@@ -1453,14 +1520,24 @@ book(FunctionCallInfo fcinfo, const char *name,
 Datum
 cl_activity_book(PG_FUNCTION_ARGS)
 {
-	return book(fcinfo, "activity_book", activity_book);
+	static const char *const required[] = {
+		"account_no", "kind", "reduction", "occurred_at", "request_id", NULL
+	};
+
+	return book(fcinfo, "activity_book", "activity_id", required,
+				activity_book);
 }
 
 /* redemption_book trigger of carbon_ledger.redemption */
 Datum
 cl_redemption_book(PG_FUNCTION_ARGS)
 {
-	return book(fcinfo, "redemption_book", redemption_book);
+	static const char *const required[] = {
+		"account_no", "credits", "item", "request_id", "redeemed_at", NULL
+	};
+
+	return book(fcinfo, "redemption_book", "redemption_id", required,
+				redemption_book);
 }
 
 /*

@@ -23,8 +23,11 @@ COMMENT ON FUNCTION carbon_ledger.kind_is_normal(pg_catalog.text) IS
 CREATE TABLE carbon_ledger.programme (
 	programme_id pg_catalog.text PRIMARY KEY,
 	name		pg_catalog.text NOT NULL,
+	/* NaN and Infinity sort above every number: "> 0" alone lets them in */
 	credits_per_tonne pg_catalog.numeric NOT NULL
-		CHECK (credits_per_tonne OPERATOR(pg_catalog.>) 0),
+		CHECK (credits_per_tonne OPERATOR(pg_catalog.>) 0
+			   AND credits_per_tonne OPERATOR(pg_catalog.<)
+			   'Infinity'::pg_catalog.numeric),
 	credit_lifetime pg_catalog.interval NOT NULL
 		CHECK (credit_lifetime OPERATOR(pg_catalog.>) '0'::pg_catalog.interval),
 	time_zone	pg_catalog.text NOT NULL DEFAULT 'Asia/Shanghai'

@@ -197,6 +197,23 @@ BEGIN
 		RETURN NEW;
 	END IF;
 
+	/* NOT NULL is checked only after this trigger: check it first */
+	IF NEW.loan_no IS NULL OR NEW.amount IS NULL OR NEW.repaid_on IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = '23502',
+			MESSAGE = format('null value in column "%s" of relation "loan_repayment" violates not-null constraint',
+							 CASE WHEN NEW.loan_no IS NULL THEN 'loan_no'
+								  WHEN NEW.amount IS NULL THEN 'amount'
+								  ELSE 'repaid_on' END),
+			DETAIL = 'A row of carbon_ledger.loan_repayment needs a loan_no, an amount and repaid_on.';
+	END IF;
+	/*
+	 * A fresh id, whatever the INSERT supplied: with OVERRIDING SYSTEM
+	 * VALUE and ON CONFLICT DO NOTHING an existing id would have the row
+	 * dropped after the loan's repaid was raised.
+	 */
+	NEW.repayment_id := pg_catalog.nextval(
+		'carbon_ledger.loan_repayment_repayment_id_seq'::pg_catalog.regclass);
+
 	IF NEW.amount <= 0 THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD023',
 			MESSAGE = 'repayment rejected: amount must be positive',
