@@ -1341,18 +1341,30 @@ digest_field(HeapTupleHeader h, const char *name, bool *isnull)
 Datum
 cl_audit_verify_digest(PG_FUNCTION_ARGS)
 {
-	HeapTupleHeader dg = PG_GETARG_HEAPTUPLEHEADER(0);
+	HeapTupleHeader dg;
 	VerifyState vs;
 	bool		n1,
 				n2,
 				n3,
 				n4;
-	int64		block_no = DatumGetInt64(digest_field(dg, "block_no", &n1));
-	Datum		hashd = digest_field(dg, "block_hash", &n2);
-	Datum		sysd = digest_field(dg, "system_identifier", &n3);
-	Oid			dboid = DatumGetObjectId(digest_field(dg, "database_oid", &n4));
+	int64		block_no;
+	Datum		hashd;
+	Datum		sysd;
+	Oid			dboid;
 	uint8		want[CL_HASH_LEN];
 	uint64		sysid = 0;
+
+	/* a NULL digest would otherwise give a row of NULLs, valid included */
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("digest must not be null"),
+				 errhint("Call carbon_ledger.audit_verify() without an argument to verify the chain alone.")));
+	dg = PG_GETARG_HEAPTUPLEHEADER(0);
+	block_no = DatumGetInt64(digest_field(dg, "block_no", &n1));
+	hashd = digest_field(dg, "block_hash", &n2);
+	sysd = digest_field(dg, "system_identifier", &n3);
+	dboid = DatumGetObjectId(digest_field(dg, "database_oid", &n4));
 
 	verify_chain(&vs);
 	if (n1 || n2 || n3 || n4 || !datum_hash(hashd, want) || block_no < 0)
@@ -1473,7 +1485,7 @@ check_key_call(bytea *key, const char *fn)
 				 errmsg("audit HMAC key is too short"),
 				 errdetail("The key has %d bytes; at least %d are required.",
 						   (int) VARSIZE_ANY_EXHDR(key), MIN_KEY_BYTES),
-				 errhint("Use pg_catalog.gen_random_bytes(32) from pgcrypto, or 32 bytes from a key manager.")));
+				 errhint("Use 32 bytes from a key manager, or decode() the output of \"openssl rand -hex 32\".")));
 }
 
 /*

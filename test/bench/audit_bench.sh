@@ -29,7 +29,7 @@ nverify=${2:-1000000}
 runas=()
 [[ $(id -u) -eq 0 ]] && runas=(runuser -u postgres --)
 dir=
-work=$(mktemp -d /tmp/carbon_ledger-audit-bench-sql.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/carbon_ledger-audit-bench-sql.XXXXXX)
 chmod 755 "$work"
 cleanup() {
 	set +e
@@ -42,7 +42,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [[ -z ${PGHOST:-} && -z ${PGPORT:-} ]]; then
-	dir=$(mktemp -d /tmp/carbon_ledger-audit-bench.XXXXXX)
+	dir=$(mktemp -d "${TMPDIR:-/tmp}"/carbon_ledger-audit-bench.XXXXXX)
 	[[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
 	port=${BENCH_PORT:-55390}
 	"$top/tools/cluster.sh" start "$dir" "$port"

@@ -12,7 +12,9 @@
 # of the postmaster's exited children, backends and autovacuum workers,
 # from /proc/PID/stat) per transaction.
 #
-#   test/bench/ledger_bench.sh            (throwaway cluster in /tmp)
+#   test/bench/ledger_bench.sh            (throwaway cluster in $TMPDIR or
+#                                          /tmp, on port $BENCH_PORT or a
+#                                          random one from 56000)
 #   PGHOST=... PGPORT=... test/bench/ledger_bench.sh
 #
 # Last, the ledger script runs again with the audit trail of the ledger's
@@ -34,11 +36,11 @@ bulk=${BULK_ROWS:-20000}
 noaudit=${NOAUDIT:-1}
 own_cluster=false
 db=ledger_bench
-work=$(mktemp -d /tmp/ledger-bench.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/ledger-bench.XXXXXX)
 chmod 755 "$work"
 
 if [[ -z ${PGHOST:-} && -z ${PGPORT:-} ]]; then
-	port=$((56000 + RANDOM % 1000))
+	port=${BENCH_PORT:-$((56000 + RANDOM % 1000))}
 	tools/cluster.sh start "$work/cluster" "$port" >/dev/null
 	trap 'tools/cluster.sh stop "$work/cluster" >/dev/null 2>&1; rm -rf "$work"' EXIT
 	export PGHOST=$work/cluster PGPORT=$port PGUSER=postgres

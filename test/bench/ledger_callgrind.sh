@@ -15,9 +15,9 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-work=$(mktemp -d /tmp/ledger-callgrind.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/ledger-callgrind.XXXXXX)
 chmod 755 "$work"
-port=$((57000 + RANDOM % 1000))
+port=${BENCH_PORT:-$((57000 + RANDOM % 1000))}
 runas=()
 [[ $(id -u) -eq 0 ]] && runas=(runuser -u postgres --) && chown postgres: "$work"
 

@@ -22,7 +22,7 @@ rows=${1:-10000000}
 reps=${REPS:-7}
 copy_reps=${COPY_REPS:-3}
 
-work=$(mktemp -d /tmp/carbon_ledger-bench.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/carbon_ledger-bench.XXXXXX)
 chmod 755 "$work"
 # COPY TO/FROM files are written and read by the server process
 mkdir -m 1777 "$work/files"

@@ -113,6 +113,8 @@ SELECT valid, reason ~ '^digest not in chain: block \d+ does not exist' AS futur
   FROM carbon_ledger.audit_verify(ROW((carbon_ledger.audit_digest()).block_no + 1000,
        sha256('x'), (carbon_ledger.audit_digest()).system_identifier,
        (carbon_ledger.audit_digest()).database_oid, 'x')::carbon_ledger.audit_chain_digest);
+-- a NULL digest is an error, not a row of NULLs whose valid is NULL
+SELECT valid FROM carbon_ledger.audit_verify(NULL::carbon_ledger.audit_chain_digest);
 
 -- the trail is append-only, for the superuser too
 UPDATE carbon_ledger.audit_log SET operation = 'x' WHERE table_name = 'audit_api.account';
