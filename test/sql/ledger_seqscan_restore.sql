@@ -15,21 +15,31 @@ RESET client_min_messages;
 \pset fieldsep ' | '
 \set VERBOSITY sqlstate
 
--- A programme whose credits last a day, an account open for two years and
--- an activity of a year ago: its lot has expired when it is booked and is
--- written off at once, by the sweep.
+-- A programme whose credits last a day, an account open for two years
+-- (set up by sqs_setup(), with the write-offs of that account made to
+-- fail) and an activity of a year ago: its lot has expired when it is
+-- booked and is written off at once, by the sweep, which fails.
+CREATE FUNCTION pg_temp.sqs_setup(p_fail bool) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO carbon_ledger.programme
+		(programme_id, name, credits_per_tonne, credit_lifetime)
+	VALUES ('SEQSCAN', 'seqscan restore', 1000, '1 day');
+	INSERT INTO carbon_ledger.account
+		(account_no, holder_ref, programme_id, region_code, opened_at)
+	VALUES ('SQS-1', 'h', 'SEQSCAN', '540102', now() - interval '2 years');
+	IF p_fail THEN
+		ALTER TABLE carbon_ledger.credit_expiry ADD CONSTRAINT sqs_fail
+			CHECK (account_no <> 'SQS-1') NOT VALID;
+	END IF;
+END
+$$;
+\set book_expired 'INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id) VALUES (''SQS-1'', ''walk'', ''1 kg'', now() - interval ''1 year'', ''sqs-a1'');'
+
 BEGIN;
-INSERT INTO carbon_ledger.programme
-	(programme_id, name, credits_per_tonne, credit_lifetime)
-VALUES ('SEQSCAN', 'seqscan restore', 1000, '1 day');
-INSERT INTO carbon_ledger.account
-	(account_no, holder_ref, programme_id, region_code, opened_at)
-VALUES ('SQS-1', 'h', 'SEQSCAN', '540102', now() - interval '2 years');
-ALTER TABLE carbon_ledger.credit_expiry ADD CONSTRAINT sqs_fail
-	CHECK (account_no <> 'SQS-1') NOT VALID;
+SELECT pg_temp.sqs_setup(true);
 SHOW enable_seqscan;
-INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
-VALUES ('SQS-1', 'walk', '1 kg', now() - interval '1 year', 'sqs-a1');
+:book_expired
 ROLLBACK;
 -- after the transaction's abort: the session's value, on
 SELECT current_setting('enable_seqscan') AS after_abort;
@@ -37,16 +47,8 @@ SELECT current_setting('enable_seqscan') AS after_abort;
 -- the same with the session's own value off: it stays off
 SET enable_seqscan = off;
 BEGIN;
-INSERT INTO carbon_ledger.programme
-	(programme_id, name, credits_per_tonne, credit_lifetime)
-VALUES ('SEQSCAN', 'seqscan restore', 1000, '1 day');
-INSERT INTO carbon_ledger.account
-	(account_no, holder_ref, programme_id, region_code, opened_at)
-VALUES ('SQS-1', 'h', 'SEQSCAN', '540102', now() - interval '2 years');
-ALTER TABLE carbon_ledger.credit_expiry ADD CONSTRAINT sqs_fail
-	CHECK (account_no <> 'SQS-1') NOT VALID;
-INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
-VALUES ('SQS-1', 'walk', '1 kg', now() - interval '1 year', 'sqs-a1');
+SELECT pg_temp.sqs_setup(true);
+:book_expired
 ROLLBACK;
 SELECT current_setting('enable_seqscan') AS after_abort_off;
 RESET enable_seqscan;
@@ -55,12 +57,7 @@ RESET enable_seqscan;
 -- activity, of a redemption and of expire_credits(), each rolled back to
 -- the savepoint; and successful bookings and sweeps.
 BEGIN;
-INSERT INTO carbon_ledger.programme
-	(programme_id, name, credits_per_tonne, credit_lifetime)
-VALUES ('SEQSCAN', 'seqscan restore', 1000, '1 day');
-INSERT INTO carbon_ledger.account
-	(account_no, holder_ref, programme_id, region_code, opened_at)
-VALUES ('SQS-1', 'h', 'SEQSCAN', '540102', now() - interval '2 years');
+SELECT pg_temp.sqs_setup(false);
 
 -- a lot that expired unswept: a trigger skips its write-off at booking
 CREATE FUNCTION public.sqs_skip() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -124,3 +121,4 @@ SELECT balance FROM carbon_ledger.account WHERE account_no = 'SQS-1';
 SELECT * FROM carbon_ledger.check_balances() WHERE account_no = 'SQS-1';
 ROLLBACK;
 SELECT current_setting('enable_seqscan') AS at_end;
+DROP FUNCTION pg_temp.sqs_setup(bool);
