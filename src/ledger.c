@@ -533,7 +533,8 @@ direct_relcache_cb(Datum arg, Oid relid)
  * the type given (not a domain over it), every index a plain btree on
  * columns (no predicate, no expression, no exclusion constraint, not
  * deferrable, ready), and no insert trigger but the guard, recognised by
- * its function carbon_ledger.bookkeeping_guard().
+ * its function carbon_ledger.bookkeeping_guard() (a BEFORE ROW trigger
+ * with a WHEN clause: without one it would refuse the booking's row).
  */
 static bool
 direct_allowed(Relation rel, const ColumnValue *cols, int ncols)
@@ -590,7 +591,8 @@ direct_allowed(Relation rel, const ColumnValue *cols, int ncols)
 		if (!TRIGGER_FOR_INSERT(t->tgtype))
 			continue;
 		if (!OidIsValid(guard) || t->tgfoid != guard ||
-			!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype))
+			!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype) ||
+			t->tgqual == NULL)
 			return false;
 	}
 

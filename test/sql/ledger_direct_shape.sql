@@ -100,6 +100,14 @@ INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, re
 VALUES ('DSH-1', 'walk', '1 kg', now() - interval '1 hour', 'dsh-g1');
 ROLLBACK TO s;
 
+-- the guard's function without its WHEN clause refuses every row (LD030)
+DROP TRIGGER bookkeeping_guard ON carbon_ledger.credit_lot;
+CREATE TRIGGER bookkeeping_guard BEFORE INSERT ON carbon_ledger.credit_lot
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.bookkeeping_guard();
+INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
+VALUES ('DSH-1', 'walk', '1 kg', now() - interval '1 hour', 'dsh-g2');
+ROLLBACK TO s;
+
 -- a CHECK constraint, even NOT VALID, is checked on new rows
 ALTER TABLE carbon_ledger.credit_allocation ADD CONSTRAINT dsh_check
 	CHECK (credits <= '1'::carbon_credit) NOT VALID;
