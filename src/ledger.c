@@ -67,6 +67,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -477,35 +478,169 @@ insert_trigger(FunctionCallInfo fcinfo, const char *name)
 	return td;
 }
 
-/* A column of a row to insert, by name. */
+/* A column of a row to insert, by name, with the type it must have. */
 typedef struct ColumnValue
 {
 	const char *name;
+	Oid			type;
 	Datum		value;
 }			ColumnValue;
+
+/* The tables direct_insert writes. */
+typedef enum DirectTable
+{
+	DT_LOT,
+	DT_ALLOCATION,
+	DT_COUNT
+} DirectTable;
+
+static const char *const direct_table_name[DT_COUNT] = {
+	[DT_LOT] = "credit_lot",
+	[DT_ALLOCATION] = "credit_allocation",
+};
+
+/*
+ * Whether each table may be written directly: the relation it was decided
+ * for (InvalidOid: not decided) and the answer.  A relcache invalidation
+ * of that relation (any ALTER TABLE, CREATE TRIGGER, RULE, POLICY or
+ * INDEX on it) or of all relations forgets the answer.
+ */
+static struct
+{
+	Oid			relid;
+	bool		direct;
+}			direct_cache[DT_COUNT];
+static bool direct_callback_registered = false;
+
+/* direct_relcache_cb: forgets the answers about an invalidated relation */
+static void
+direct_relcache_cb(Datum arg, Oid relid)
+{
+	int			i;
+
+	for (i = 0; i < DT_COUNT; i++)
+		if (!OidIsValid(relid) || direct_cache[i].relid == relid)
+			direct_cache[i].relid = InvalidOid;
+}
+
+/*
+ * direct_allowed: whether a row of the given columns can be written into
+ * rel without the executor, that is whether the relation is exactly what
+ * direct_insert was written for, so that nothing the executor would do on
+ * INSERT is skipped: a plain table (not partitioned, not a partition), no
+ * rules, no row security, no foreign keys, no CHECK constraint (valid or
+ * not), no generated column, every live column one of cols with exactly
+ * the type given (not a domain over it), every index a plain btree on
+ * columns (no predicate, no expression, no exclusion constraint, not
+ * deferrable, ready), and no insert trigger but the guard, recognised by
+ * its function carbon_ledger.bookkeeping_guard() (a BEFORE ROW trigger
+ * with a WHEN clause: without one it would refuse the booking's row).
+ */
+static bool
+direct_allowed(Relation rel, const ColumnValue *cols, int ncols)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	TriggerDesc *trig = rel->trigdesc;
+	Oid			guard;
+	List	   *indexes;
+	ListCell   *lc;
+	int			live = 0;
+	int			i;
+	bool		plain = true;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION ||
+		rel->rd_rel->relispartition ||
+		rel->rd_rel->relhasrules || rel->rd_rules != NULL ||
+		rel->rd_rel->relrowsecurity || rel->rd_rel->relforcerowsecurity ||
+		rel->rd_rsdesc != NULL ||
+		RelationGetFKeyList(rel) != NIL)
+		return false;
+	if (desc->constr != NULL &&
+		(desc->constr->num_check > 0 ||
+		 desc->constr->has_generated_stored))
+		return false;
+
+	/* every live column given, with its very type */
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		int			c;
+
+		if (att->attisdropped)
+			continue;
+		live++;
+		if (att->attgenerated)
+			return false;
+		for (c = 0; c < ncols; c++)
+			if (strcmp(NameStr(att->attname), cols[c].name) == 0)
+				break;
+		if (c == ncols || att->atttypid != cols[c].type)
+			return false;
+	}
+	if (live != ncols)
+		return false;
+
+	/* no insert trigger but the guard, by its function */
+	guard = LookupFuncName(list_make2(makeString("carbon_ledger"),
+									  makeString("bookkeeping_guard")),
+						   0, NULL, true);
+	for (i = 0; trig != NULL && i < trig->numtriggers; i++)
+	{
+		Trigger    *t = &trig->triggers[i];
+
+		if (!TRIGGER_FOR_INSERT(t->tgtype))
+			continue;
+		if (!OidIsValid(guard) || t->tgfoid != guard ||
+			!TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_BEFORE(t->tgtype) ||
+			t->tgqual == NULL)
+			return false;
+	}
+
+	/* every index a plain btree on columns */
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		IndexInfo  *info = BuildIndexInfo(idx);
+
+		if (idx->rd_rel->relam != BTREE_AM_OID ||
+			!idx->rd_index->indimmediate ||
+			!idx->rd_index->indisready ||
+			idx->rd_index->indisexclusion ||
+			info->ii_ExclusionOps != NULL ||
+			info->ii_Expressions != NIL ||
+			info->ii_Predicate != NIL)
+			plain = false;
+		index_close(idx, NoLock);
+		if (!plain)
+			break;
+	}
+	list_free(indexes);
+	return plain;
+}
 
 /*
  * direct_insert: inserts a row into a bookkeeping table of the schema
  * carbon_ledger (credit_lot, credit_allocation) without the executor: the
  * heap tuple, then every index entry, unique ones checked as the executor
  * checks them (a duplicate key raises 23505, a concurrent insert of the
- * same key is waited for).  Those tables are not audited and their only
- * insert trigger is the guard, which lets the booking through anyway; if
- * the table has any other insert trigger (a DBA enabled the audit trail on
- * it, a foreign key, say), a CHECK constraint, row security forced on, a
- * column not given here, or an index that is not on plain columns or is
- * deferrable, it inserts nothing and
- * returns false, and the caller runs its SQL statement instead.  Saves the
+ * same key is waited for).  Only while the table is exactly as the
+ * extension created it (direct_allowed, decided once per relation and
+ * again after any change to it): those tables are not audited and their
+ * only insert trigger is the guard, which lets the booking through anyway.
+ * Otherwise (a DBA enabled the audit trail on the table, added a
+ * constraint, a rule, an index of another kind, changed a column's type)
+ * it inserts nothing and returns false, and the caller runs its SQL
+ * statement instead, which does all the executor does.  Saves the
  * executor start-up and the guard's WHEN clause of one statement per
  * booking.
  */
 static bool
-direct_insert(const char *table, const ColumnValue *cols, int ncols)
+direct_insert(DirectTable table, const ColumnValue *cols, int ncols)
 {
 	Oid			relid;
 	Relation	rel;
 	TupleDesc	desc;
-	TriggerDesc *trig;
 	Datum	   *values;
 	bool	   *nulls;
 	List	   *indexes;
@@ -513,63 +648,44 @@ direct_insert(const char *table, const ColumnValue *cols, int ncols)
 	HeapTuple	tuple;
 	TupleTableSlot *slot;
 	int			i;
-	int			live = 0;
 
-	relid = get_relname_relid(table, get_namespace_oid("carbon_ledger", false));
+	relid = get_relname_relid(direct_table_name[table],
+							  get_namespace_oid("carbon_ledger", false));
 	if (!OidIsValid(relid))
 		return false;
+	if (!direct_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(direct_relcache_cb, (Datum) 0);
+		direct_callback_registered = true;
+	}
+	/* the lock brings in the invalidations of any change made before it */
 	rel = table_open(relid, RowExclusiveLock);
 	desc = RelationGetDescr(rel);
-
-	/* only the guard may fire on insert; no forced row security */
-	trig = rel->trigdesc;
-	for (i = 0; trig != NULL && i < trig->numtriggers; i++)
+	if (direct_cache[table].relid != relid)
 	{
-		Trigger    *t = &trig->triggers[i];
+		bool		direct = direct_allowed(rel, cols, ncols);
 
-		if (TRIGGER_FOR_INSERT(t->tgtype) && t->tgenabled != TRIGGER_DISABLED &&
-			strcmp(t->tgname, "bookkeeping_guard") != 0)
-			goto refuse;
+		direct_cache[table].relid = relid;
+		direct_cache[table].direct = direct;
 	}
-	if (rel->rd_rel->relkind != RELKIND_RELATION ||
-		rel->rd_rel->relforcerowsecurity ||
-		(desc->constr != NULL && desc->constr->num_check > 0))
-		goto refuse;
+	if (!direct_cache[table].direct)
+	{
+		table_close(rel, NoLock);
+		return false;
+	}
 
-	/* every live column given, by name */
 	values = palloc0(sizeof(Datum) * desc->natts);
 	nulls = palloc(sizeof(bool) * desc->natts);
 	memset(nulls, true, sizeof(bool) * desc->natts);
-	for (i = 0; i < desc->natts; i++)
-		if (!TupleDescAttr(desc, i)->attisdropped)
-			live++;
-	if (live != ncols)
-		goto refuse;
 	for (i = 0; i < ncols; i++)
 	{
 		int			n = SPI_fnumber(desc, cols[i].name);
 
-		if (n <= 0 || !nulls[n - 1])
-			goto refuse;
 		values[n - 1] = cols[i].value;
 		nulls[n - 1] = false;
 	}
 
-	/* every index on plain columns, checked at once */
 	indexes = RelationGetIndexList(rel);
-	foreach(lc, indexes)
-	{
-		Relation	idx = index_open(lfirst_oid(lc), RowExclusiveLock);
-		bool		plain = idx->rd_index->indimmediate &&
-			RelationGetIndexExpressions(idx) == NIL &&
-			RelationGetIndexPredicate(idx) == NIL &&
-			idx->rd_index->indisready;
-
-		index_close(idx, NoLock);
-		if (!plain)
-			goto refuse;
-	}
-
 	tuple = heap_form_tuple(desc, values, nulls);
 	simple_heap_insert(rel, tuple);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
@@ -591,10 +707,6 @@ direct_insert(const char *table, const ColumnValue *cols, int ncols)
 	list_free(indexes);
 	table_close(rel, NoLock);
 	return true;
-
-refuse:
-	table_close(rel, NoLock);
-	return false;
 }
 
 /* The account a booking locked. */
@@ -1121,14 +1233,14 @@ activity_book(TriggerData *td)
 																		TimestampTzGetDatum(occurred_at)),
 													lifetime)));
 		ColumnValue lot[5] = {
-			{"lot_id", new_value(td, "activity_id", &isnull)},
-			{"account_no", account_no},
-			{"credits", Int64GetDatum(earned)},
-			{"earned_at", TimestampTzGetDatum(occurred_at)},
-			{"expires_at", TimestampTzGetDatum(expires)},
+			{"lot_id", INT8OID, new_value(td, "activity_id", &isnull)},
+			{"account_no", TEXTOID, account_no},
+			{"credits", plans_credit_type, Int64GetDatum(earned)},
+			{"earned_at", TIMESTAMPTZOID, TimestampTzGetDatum(occurred_at)},
+			{"expires_at", TIMESTAMPTZOID, TimestampTzGetDatum(expires)},
 		};
 
-		if (direct_insert("credit_lot", lot, lengthof(lot)))
+		if (direct_insert(DT_LOT, lot, lengthof(lot)))
 			expired = expires <= GetCurrentStatementStartTimestamp();
 		else
 		{
@@ -1380,15 +1492,15 @@ redemption_book(TriggerData *td)
 		for (i = 0; i < nlots; i++)
 		{
 			ColumnValue share[4] = {
-				{"redemption_id", alloc[0]},
-				{"lot_id", Int64GetDatum(lots[i].lot_id)},
-				{"account_no", account_no},
-				{"credits", Int64GetDatum(lots[i].take)},
+				{"redemption_id", INT8OID, alloc[0]},
+				{"lot_id", INT8OID, Int64GetDatum(lots[i].lot_id)},
+				{"account_no", TEXTOID, account_no},
+				{"credits", plans_credit_type, Int64GetDatum(lots[i].take)},
 			};
 
 			if (lots[i].take == 0)
 				continue;
-			if (direct_insert("credit_allocation", share, lengthof(share)))
+			if (direct_insert(DT_ALLOCATION, share, lengthof(share)))
 				continue;
 			alloc[1] = share[1].value;
 			alloc[3] = share[3].value;

@@ -29,13 +29,16 @@
 -- raise the flag through C wrappers of their PL/pgSQL bodies.
 --
 -- The PL/pgSQL functions left on the booking path (sweep_account,
--- expiry_book, only when lots have expired) set enable_seqscan off: each of
--- their queries reads one account's rows (or one lot's) through an index,
--- and PL/pgSQL keeps a plan for the whole session.  A plan made while a
--- bookkeeping table was empty or tiny (a fresh installation, the start of a
--- bulk load) would otherwise stay a sequential scan as the table grows,
--- making each booking slower than the last (see docs/performance.md,
--- "Ledger").
+-- account_lots, lot_remaining, expiry_book, only when lots have expired)
+-- read one account's rows (or one lot's) through an index, and PL/pgSQL
+-- keeps a plan for the whole session: a plan made while a bookkeeping
+-- table was empty or tiny would stay a sequential scan as the table grows
+-- (docs/performance.md, "Ledger").  They have no SET clause for
+-- enable_seqscan: their callers (the C booking triggers and the C wrapper
+-- of expire_credits()) turn it off for them.  A SET clause here would save
+-- the value the C code had set, and an error would restore that saved
+-- "off" at transaction abort, after the C code had put the session's own
+-- value back (docs/ledger.md, "Implementation notes").
 
 -- restoring(): whether rows are being restored from a dump: a superuser
 -- session with row_security off, as pg_restore and pg_dump's scripts run.
@@ -115,7 +118,6 @@ CREATE FUNCTION carbon_ledger.sweep_account(p_account pg_catalog.text,
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off
 AS $$
 DECLARE
 	total		pg_catalog.int8;
@@ -168,7 +170,6 @@ CREATE FUNCTION carbon_ledger.lot_remaining(p_account pg_catalog.text,
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off
 AS $$
 BEGIN
 	RETURN (SELECT @extschema@.carbon_credit_thousandths(l.credits)
@@ -193,7 +194,6 @@ RETURNS TABLE (lot_id pg_catalog.int8, earned_at pg_catalog.timestamptz,
 			   expires_at pg_catalog.timestamptz, remaining pg_catalog.int8)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off
 AS $$
 BEGIN
 	RETURN QUERY
@@ -222,7 +222,6 @@ CREATE FUNCTION carbon_ledger.expiry_book()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
-SET enable_seqscan = off
 AS $$
 DECLARE
 	done		pg_catalog.bool;
