@@ -410,8 +410,9 @@ static bool
 seal_batch(List *keys, int64 *sealed)
 {
 	FullTransactionId own = GetTopFullTransactionIdIfAny();
-	Oid			argtypes[1] = {XID8OID};
-	Datum		args[1];
+	Oid			argtypes[2] = {XID8OID, XID8OID};
+	Datum		args[2];
+	bool		bounded = false;
 	Oid			idtypes[1] = {INT8OID};
 	Datum		ids[1];
 	HASHCTL		ctl;
@@ -425,19 +426,43 @@ seal_batch(List *keys, int64 *sealed)
 	/*
 	 * Take the queue entries of the committed transactions (one entry per
 	 * transaction, or a few: see docs/audit.md); the own transaction is
-	 * still open, its records wait for its commit.
+	 * still open, its records wait for its commit.  At most about
+	 * SEAL_SCAN_XACTS of them: the queue entry that many places into xid
+	 * order bounds the batch, and every entry up to and including its xid
+	 * is taken, so that a transaction is never split and the batch is never
+	 * empty.
+	 *
+	 * Both statements read the queue alone, with no join: the queue swings
+	 * between empty and large, so its statistics are often stale, and a
+	 * join planned on them (a nested loop over a "one-row" queue) took time
+	 * quadratic in its length.
 	 */
 	args[0] = FullTransactionIdGetDatum(own);
-	if (SPI_execute_with_args("WITH x AS (SELECT DISTINCT xid, xact_start "
-							  "FROM carbon_ledger.audit_pending "
+	if (SPI_execute_with_args("SELECT xid FROM carbon_ledger.audit_pending "
 							  "WHERE xid OPERATOR(pg_catalog.<>) $1 "
-							  "ORDER BY xid, xact_start LIMIT "
-							  CppAsString2(SEAL_SCAN_XACTS) ") "
-							  "DELETE FROM carbon_ledger.audit_pending p USING x "
-							  "WHERE p.xid OPERATOR(pg_catalog.=) x.xid "
-							  "AND p.xact_start OPERATOR(pg_catalog.=) x.xact_start "
-							  "RETURNING p.xid, p.xact_start, p.id",
-							  1, argtypes, args, NULL, false, 0)
+							  "ORDER BY xid OFFSET "
+							  CppAsString2(SEAL_SCAN_XACTS) " LIMIT 1",
+							  1, argtypes, args, NULL, false, 1)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "could not read the pending audit records");
+	if (SPI_processed == 0)
+		args[1] = FullTransactionIdGetDatum(InvalidFullTransactionId);
+	else
+	{
+		bool		isnull;
+
+		args[1] = spi_col(SPI_tuptable->vals[0], 1, &isnull);
+		bounded = true;
+	}
+	if (SPI_execute_with_args(bounded ?
+							  "DELETE FROM carbon_ledger.audit_pending "
+							  "WHERE xid OPERATOR(pg_catalog.<>) $1 "
+							  "AND xid OPERATOR(pg_catalog.<=) $2 "
+							  "RETURNING xid, xact_start, id" :
+							  "DELETE FROM carbon_ledger.audit_pending "
+							  "WHERE xid OPERATOR(pg_catalog.<>) $1 "
+							  "RETURNING xid, xact_start, id",
+							  bounded ? 2 : 1, argtypes, args, NULL, false, 0)
 		!= SPI_OK_DELETE_RETURNING)
 		elog(ERROR, "could not read the pending audit records");
 	if (SPI_processed == 0)
