@@ -1221,6 +1221,29 @@ write_admin_record(Oid relid, const char *operation)
 }
 
 /*
+ * Warn when the records of a table will carry no row key: it has neither a
+ * primary key nor a replica identity index.  Its changes are still
+ * recorded in full (the row images name them), but a reader cannot match
+ * the records of one row by key.
+ */
+static void
+warn_if_keyless(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	Bitmapset  *key_cols;
+
+	key_cols = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_IDENTITY_KEY);
+	if (key_cols == NULL)
+		ereport(WARNING,
+				(errmsg("table \"%s\" has no primary key or replica identity index",
+						RelationGetRelationName(rel)),
+				 errdetail("Its audit records will have no row key; their row images still record every change in full."),
+				 errhint("Add a primary key, or name a unique index with ALTER TABLE ... REPLICA IDENTITY USING INDEX.")));
+	bms_free(key_cols);
+	table_close(rel, AccessShareLock);
+}
+
+/*
  * audit_enable(regclass): attach the audit triggers (ENABLE ALWAYS, so that
  * they fire under session_replication_role = replica too) and record it.
  */
@@ -1252,6 +1275,7 @@ cl_audit_enable(PG_FUNCTION_ARGS)
 		elog(ERROR, "could not attach the audit triggers");
 	SPI_finish();
 	write_admin_record(relid, "AUDIT ENABLE");
+	warn_if_keyless(relid);
 	PG_RETURN_VOID();
 }
 

@@ -187,5 +187,25 @@ DROP TABLE audit_api.part2;
 SELECT carbon_ledger.audit_disable('audit_api.part');
 DROP TABLE audit_api.part;
 
+-- a table with no primary key or replica identity index is audited, with
+-- a warning: its records have no row key, their images are complete; a
+-- replica identity index serves as the key
+CREATE TABLE audit_api.keyless (a int, b text);
+\set VERBOSITY default
+SELECT carbon_ledger.audit_enable('audit_api.keyless');
+\set VERBOSITY sqlstate
+INSERT INTO audit_api.keyless VALUES (1, 'x');
+SELECT row_key, new_row FROM carbon_ledger.audit_log
+ WHERE table_name = 'audit_api.keyless' AND operation = 'INSERT';
+SELECT carbon_ledger.audit_disable('audit_api.keyless');
+CREATE UNIQUE INDEX keyless_a ON audit_api.keyless (a);
+ALTER TABLE audit_api.keyless ALTER a SET NOT NULL,
+	REPLICA IDENTITY USING INDEX keyless_a;
+SELECT carbon_ledger.audit_enable('audit_api.keyless');
+INSERT INTO audit_api.keyless VALUES (2, 'y');
+SELECT row_key, new_row FROM carbon_ledger.audit_log
+ WHERE table_name = 'audit_api.keyless' AND operation = 'INSERT' ORDER BY id;
+SELECT carbon_ledger.audit_disable('audit_api.keyless');
+
 DROP SCHEMA audit_api CASCADE;
 DROP ROLE audit_api_clerk;
