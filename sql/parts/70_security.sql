@@ -70,6 +70,24 @@ GRANT SELECT ON carbon_ledger.programme, carbon_ledger.programme_activity_cap,
 	carbon_ledger.uscc_exception
 	TO carbon_ledger_reader, carbon_ledger_manager, carbon_ledger_auditor;
 
+-- The reports and lot queries read tables a booker may not read: only the
+-- roles that may read them may call them, so that anyone else is told so
+-- by the function's own privilege, not by a table deep inside its query.
+REVOKE EXECUTE ON FUNCTION
+	carbon_ledger.regional_summary(pg_catalog.date, pg_catalog.date),
+	carbon_ledger.check_balances(),
+	carbon_ledger.loan_balance(pg_catalog.text, pg_catalog.date),
+	carbon_ledger.account_lots(pg_catalog.text),
+	carbon_ledger.lot_remaining(pg_catalog.text, pg_catalog.int8)
+	FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+	carbon_ledger.regional_summary(pg_catalog.date, pg_catalog.date),
+	carbon_ledger.check_balances(),
+	carbon_ledger.loan_balance(pg_catalog.text, pg_catalog.date),
+	carbon_ledger.account_lots(pg_catalog.text),
+	carbon_ledger.lot_remaining(pg_catalog.text, pg_catalog.int8)
+	TO carbon_ledger_reader, carbon_ledger_manager, carbon_ledger_auditor;
+
 -- Booking: the rows themselves; the triggers do the rest.
 GRANT SELECT ON carbon_ledger.programme, carbon_ledger.programme_activity_cap,
 	carbon_ledger.account, carbon_ledger.activity, carbon_ledger.redemption,

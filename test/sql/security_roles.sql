@@ -65,6 +65,9 @@ INSERT INTO sec_roles.attempt VALUES
  (8, 'expire credits', $$SELECT count(*) FROM carbon_ledger.expire_credits()$$),
  (9, 'verify the audit trail', $$SELECT valid FROM carbon_ledger.audit_verify()$$),
  (10, 'read the audit log', $$SELECT count(*) FROM carbon_ledger.audit_log$$),
+ (11, 'lots of an account', $$SELECT count(*) FROM carbon_ledger.account_lots('ROLE-1')$$),
+ (12, 'check balances', $$SELECT count(*) FROM carbon_ledger.check_balances()$$),
+ (13, 'balance of a loan', $$SELECT carbon_ledger.loan_balance('ROLE-L1', '2024-06-30') IS NULL$$),
 -- changing a balance
  (20, 'set a balance', $$UPDATE carbon_ledger.account SET balance = 1000000 WHERE account_no = 'ROLE-1'$$),
  (21, 'open with a balance', $$INSERT INTO carbon_ledger.account (account_no, holder_ref, programme_id, region_code, balance) VALUES ('ROLE-3', 'h3', 'ROLE', '540102', 1000)$$),
