@@ -959,8 +959,9 @@ finish_xact(VerifyReceiver *r)
 }
 
 /*
- * One record (columns: xid, xact_start, ordinal, id, leaf_hash, the
- * recomputed leaf), in transaction and ordinal order.
+ * One record (columns: xid, xact_start, ordinal, id, leaf_hash, and
+ * whether the leaf recomputed from the record equals leaf_hash), in
+ * transaction and ordinal order.
  */
 static bool
 verify_receive(TupleTableSlot *slot, DestReceiver *self)
@@ -969,7 +970,6 @@ verify_receive(TupleTableSlot *slot, DestReceiver *self)
 	XactKey		k;
 	int32		ordinal;
 	int64		id;
-	uint8		stored[CL_HASH_LEN];
 	uint8	   *leaf;
 
 	CHECK_FOR_INTERRUPTS();
@@ -1000,14 +1000,15 @@ verify_receive(TupleTableSlot *slot, DestReceiver *self)
 		r->leaves = repalloc_huge(r->leaves, r->cap * CL_HASH_LEN);
 	}
 
-	/* the leaf: recomputed (zeros if the record cannot be rebuilt) */
+	/*
+	 * The leaf: the stored one, which the query compared with the leaf
+	 * recomputed from the record (NULL when the record cannot be rebuilt:
+	 * a mismatch too).  A malformed stored leaf is all bytes 0xff.
+	 */
 	leaf = r->leaves + r->n * CL_HASH_LEN;
-	if (slot->tts_isnull[5] || !datum_hash(slot->tts_values[5], leaf))
-		memset(leaf, 0, CL_HASH_LEN);
-	/* a malformed stored leaf matches no hash (all bytes 0xff) */
-	if (slot->tts_isnull[4] || !datum_hash(slot->tts_values[4], stored))
-		memset(stored, 0xff, CL_HASH_LEN);
-	if ((slot->tts_isnull[5] || memcmp(leaf, stored, CL_HASH_LEN) != 0) &&
+	if (slot->tts_isnull[4] || !datum_hash(slot->tts_values[4], leaf))
+		memset(leaf, 0xff, CL_HASH_LEN);
+	if ((slot->tts_isnull[5] || !DatumGetBool(slot->tts_values[5])) &&
 		(r->bad_id == 0 || id < r->bad_id))
 		r->bad_id = id;
 
@@ -1117,11 +1118,16 @@ verify_records(VerifyState *vs)
 	opts.read_only = true;
 	opts.dest = &r.pub;
 	/* SPI says SPI_OK_UTILITY for a SELECT whose rows go to DestNone */
+	/*
+	 * The comparison of the leaves is made in the scan, so that the sort
+	 * carries a flag rather than a second hash.
+	 */
 	if (SPI_execute_extended("SELECT l.xid, l.xact_start, l.ordinal, l.id, l.leaf_hash, "
 							 "carbon_ledger.audit_record_leaf(l.id, l.xid, l.ordinal, "
 							 "l.table_name, l.operation, l.row_key, l.old_row, l.new_row, "
 							 "l.session_user_name, l.current_user_name, l.xact_start, "
 							 "l.stmt_time, l.format_version) "
+							 "OPERATOR(pg_catalog.=) l.leaf_hash "
 							 "FROM carbon_ledger.audit_log l "
 							 "ORDER BY l.xid, l.xact_start, l.ordinal",
 							 &opts) < 0)
