@@ -60,6 +60,16 @@ fp_raise_parse(const FpKind *kind, FpStatus status, const char *str,
 					 errdetail("Text input is never rounded."),
 					 errhint("Round the value explicitly, or cast a numeric value, which rounds half away from zero.")));
 			break;
+		case FP_TOO_MANY_DECIMALS:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("%s value \"%s\" has more than %d decimals",
+							kind->typname, str, kind->scale),
+					 errdetail("Text input is never rounded, and decimals finer than %s are refused even when they are zeros.",
+							   kind->finest),
+					 errhint("Write at most %d digits after the decimal point, or cast a numeric value, which rounds half away from zero.",
+							 kind->scale)));
+			break;
 		case FP_NOT_FINITE:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),

@@ -74,13 +74,13 @@ const FpKind fp_tco2e_kind = {
 	"\xe4\xb8\x87\xe5\x90\xa8 (10^4 t), "
 	"\xe7\x99\xbe\xe4\xb8\x87\xe5\x90\xa8 (10^6 t) and "
 	"\xe4\xba\xbf\xe5\x90\xa8 (10^8 t); no unit means tonnes",
-	"one gram"
+	"one gram", false
 };
 
 const FpKind fp_credit_kind = {
 	"carbon_credit", 3, 3, false, "", 0, credit_units,
 	"cr, credit and credits; no unit means credits",
-	"one thousandth of a credit"
+	"one thousandth of a credit", true
 };
 
 /* Exponents beyond this are clamped: they are out of range anyway */
@@ -401,6 +401,15 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 				return st;
 		}
 	}
+
+	/*
+	 * A kind with strict decimals refuses a number written beyond its unit
+	 * of account ("1.0000" credits), whatever the digits: a literal with
+	 * more decimals than the type holds is a mistake of the writer even
+	 * when they are zeros.  The exponent counts: "1.0000e1" is 10.000.
+	 */
+	if (kind->strict_decimals && nfrac - exp10 - unit_exp10 > 0)
+		return FP_TOO_MANY_DECIMALS;
 
 	if (digits.nsig == 0)
 	{

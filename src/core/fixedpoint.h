@@ -29,6 +29,8 @@ typedef enum FpStatus
 	FP_AMBIGUOUS_UNIT,			/* ton, tons, mt, lb: rejected with a reason */
 	FP_WRONG_CASE_UNIT,			/* an accepted unit in the wrong case */
 	FP_TOO_FINE,				/* finer than one unit of account */
+	FP_TOO_MANY_DECIMALS,		/* more decimals written than the kind
+								 * allows, even zeros */
 	FP_OUT_OF_RANGE,			/* outside int64 units of account */
 	FP_DIVISION_BY_ZERO
 } FpStatus;
@@ -55,6 +57,8 @@ typedef struct FpKind
 	const FpUnit *units;		/* NULL-name-terminated table */
 	const char *unit_list;		/* accepted units, for hints */
 	const char *finest;			/* "one gram", for messages */
+	bool		strict_decimals;	/* no digit may be written finer than
+									 * one unit of account, not even a zero */
 } FpKind;
 
 extern const FpKind fp_tco2e_kind;

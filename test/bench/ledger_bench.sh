@@ -23,9 +23,15 @@
 # cost from the audit's; that table is labelled "without audit" and is not
 # the enforced path of issue 3 (the audit is part of it).
 #
+# On its own cluster the ratios are measured twice, each table labelled:
+# "bank" (fsync, synchronous_commit and full_page_writes on, as a bank runs
+# it) and "no-durability" (the three off, the throwaway cluster's
+# settings, where commits cost nothing and the ledger's CPU shows whole).
+#
 # Environment: SECONDS_PER_RUN (default 20), CLIENTS (default "1 4 8"),
 # BULK_ROWS (default 20000; 0 skips the bulk load), NOAUDIT (default 1;
-# 0 skips the run without audit).
+# 0 skips the run without audit), BANK (default 1; 0 skips the "bank"
+# configuration).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,6 +40,7 @@ secs=${SECONDS_PER_RUN:-20}
 clients=${CLIENTS:-1 4 8}
 bulk=${BULK_ROWS:-20000}
 noaudit=${NOAUDIT:-1}
+bank=${BANK:-1}
 own_cluster=false
 db=ledger_bench
 work=$(mktemp -d "${TMPDIR:-/tmp}"/ledger-bench.XXXXXX)
@@ -161,17 +168,49 @@ run() {
 	fi
 }
 
-printf '%-8s %12s %12s %8s %14s %14s\n' clients plain_tps ledger_tps ratio \
-	plain_cpu_us ledger_cpu_us
+# set_durability on|off: fsync, synchronous_commit and full_page_writes
+# together, on the throwaway cluster only.
+set_durability() {
+	psql -X -q -d postgres -c "ALTER SYSTEM SET fsync = $1" \
+		-c "ALTER SYSTEM SET synchronous_commit = $1" \
+		-c "ALTER SYSTEM SET full_page_writes = $1" \
+		-c "SELECT pg_catalog.pg_reload_conf()" >/dev/null
+	sleep 1
+}
+
+# ratios LABEL: plain and ledger scripts at each client count, in the
+# server's current configuration (printed); keeps the plain figures for
+# the run without audit.
 declare -A plain plain_cpu
-for c in $clients; do
-	read -r p pc < <(run "$work/plain.sql" "$c")
-	plain[$c]=$p
-	plain_cpu[$c]=$pc
-	read -r l lc < <(run "$work/ledger.sql" "$c")
-	printf '%-8s %12.1f %12.1f %8.2f %14s %14s\n' "$c" "$p" "$l" \
-		"$(echo "$l / $p" | bc -l)" "$pc" "$lc"
-done
+ratios() {
+	local c p pc l lc
+	echo "configuration \"$1\": $(psql -X -At -d "$db" -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_catalog.pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")"
+	printf '%-8s %12s %12s %8s %14s %14s\n' clients plain_tps ledger_tps ratio \
+		plain_cpu_us ledger_cpu_us
+	for c in $clients; do
+		read -r p pc < <(run "$work/plain.sql" "$c")
+		plain[$c]=$p
+		plain_cpu[$c]=$pc
+		read -r l lc < <(run "$work/ledger.sql" "$c")
+		printf '%-8s %12.1f %12.1f %8.2f %14s %14s\n' "$c" "$p" "$l" \
+			"$(echo "$l / $p" | bc -l)" "$pc" "$lc"
+	done
+}
+
+# On the throwaway cluster, first as a bank runs it ("bank": fsync,
+# synchronous_commit and full_page_writes on), then with the three off
+# ("no-durability", the cluster's own settings), whose figures the run
+# without audit below reuses; on a server of yours, once, as configured.
+if $own_cluster && ((bank)); then
+	set_durability on
+	ratios bank
+	set_durability off
+	ratios no-durability
+elif $own_cluster; then
+	ratios no-durability
+else
+	ratios "server's own"
+fi
 
 # The rules alone: the same ledger script with the ledger tables' audit
 # triggers detached (the plain figures repeated from above for the ratio).

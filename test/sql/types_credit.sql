@@ -9,7 +9,7 @@ RESET client_min_messages;
 SELECT '12.500'::carbon_credit AS "12.5", '12.5 cr'::carbon_credit AS cr,
        '12.5credits'::carbon_credit AS credits, ' - 0.001 credit '::carbon_credit AS credit,
        '1e3'::carbon_credit AS exp, '.25'::carbon_credit, '7.'::carbon_credit,
-       '1.000000000000000000000'::carbon_credit AS long, '-0'::carbon_credit,
+       '1.0000e1'::carbon_credit AS exp_counts, '-0'::carbon_credit,
        ' 5 '::carbon_credit AS trailing_space;
 SELECT '9223372036854775.807'::carbon_credit AS max, '-9223372036854775.808'::carbon_credit AS min,
        '-9223372036854775.808'::carbon_credit::text::carbon_credit
@@ -21,6 +21,9 @@ SELECT carbon_credit_from_thousandths(t) AS v,
 
 -- errors
 SELECT '1.2345'::carbon_credit;
+-- more than three decimals is an error even when they are zeros
+SELECT '1.0000'::carbon_credit;
+SELECT '1.000000000000000000000'::carbon_credit;
 SELECT '0.0005 cr'::carbon_credit;
 SELECT '9223372036854775.808'::carbon_credit;
 SELECT '-9223372036854775.809'::carbon_credit;

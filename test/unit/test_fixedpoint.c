@@ -207,7 +207,22 @@ test_credits(void **state)
 	assert_true(v == 2000);
 	assert_int_equal(parse(&fp_credit_kind, "-9223372036854775.808", &v), FP_OK);
 	assert_true(v == PG_INT64_MIN);
-	assert_int_equal(parse(&fp_credit_kind, "1.2345", &v), FP_TOO_FINE);
+	/* more than three decimals written is refused, even zeros */
+	assert_int_equal(parse(&fp_credit_kind, "1.2345", &v),
+					 FP_TOO_MANY_DECIMALS);
+	assert_int_equal(parse(&fp_credit_kind, "1.0000", &v),
+					 FP_TOO_MANY_DECIMALS);
+	assert_int_equal(parse(&fp_credit_kind, "-0.0000 cr", &v),
+					 FP_TOO_MANY_DECIMALS);
+	assert_int_equal(parse(&fp_credit_kind, "0.01e-2", &v),
+					 FP_TOO_MANY_DECIMALS);
+	/* the exponent counts */
+	assert_int_equal(parse(&fp_credit_kind, "1.0000e1", &v), FP_OK);
+	assert_true(v == 10000);
+	assert_int_equal(parse(&fp_credit_kind, "0.1e-2", &v), FP_OK);
+	assert_true(v == 1);
+	assert_int_equal(parse(&fp_credit_kind, "0.000", &v), FP_OK);
+	assert_true(v == 0);
 	assert_int_equal(parse(&fp_credit_kind, "9223372036854775.808", &v),
 					 FP_OUT_OF_RANGE);
 	assert_int_equal(parse(&fp_credit_kind, "5 kg", &v), FP_UNKNOWN_UNIT);
