@@ -7,8 +7,10 @@
 #
 # Levels 省级/地级/县级 become province/prefecture/county; the parent of a
 # county is its prefecture when that code is a prefecture-level division,
-# else its province; "year retired" is kept exclusive (retired_year), and
-# the replacing codes lose their "[year]" annotations.
+# else its province; "year retired" is kept exclusive (retired_year).  The
+# replacing codes are those that took over at retirement: a "code[year]"
+# entry (part of the area moved in an earlier year) is kept, without its
+# annotation, only when a row has no other.
 use strict;
 use warnings;
 use utf8;
@@ -86,7 +88,11 @@ for my $r (@rows) {
 		: $lvl eq 'prefecture' ? quote($province)
 		: $prefecture{substr($code, 0, 4) . '00'} ? quote(substr($code, 0, 4) . '00')
 		: quote($province);
-	my @new = map { s/\[\d{4}\]\z//r } grep { $_ ne '' } split /;/, $new;
+	# successors at retirement; "code[year]" entries took over part of
+	# the area in an earlier year, and count only when nothing else does
+	my @all = grep { $_ ne '' } split /;/, $new;
+	my @new = grep { !/\[\d{4}\]\z/ } @all;
+	@new = map { s/\[\d{4}\]\z//r } @all unless @new;
 	for (@new) { die "bad replacing code \"$_\" of $code\n" unless /\A\d{6}\z/ }
 	push @values, sprintf "\t(%s, %d, %s, %s, %s, %s, %s, %s, true)",
 		quote($code), $first, $retired eq '' ? 'NULL' : $retired,

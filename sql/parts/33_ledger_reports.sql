@@ -42,10 +42,80 @@ $$;
 COMMENT ON FUNCTION carbon_ledger.loan_balance(pg_catalog.text, pg_catalog.date) IS
 	'outstanding principal of a green loan at the end of a day (yuan)';
 
+-- region_successor(code): where a retired code's area is today: the code
+-- itself while in use (or when its fate is unknown or split), otherwise
+-- its single successor, followed from period to period (542321 日喀则县 ->
+-- 542301 日喀则市 -> 540202 桑珠孜区).  At most twenty steps, so that a
+-- cycle in rows a bank added cannot loop.
+CREATE FUNCTION carbon_ledger.region_successor(p_code pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	cur			pg_catalog.text := p_code;
+	heirs		pg_catalog.text[];
+	retired		pg_catalog.int4;
+BEGIN
+	FOR hop IN 1 .. 20 LOOP
+		SELECT r.retired_year, r.replaced_by INTO retired, heirs
+		FROM carbon_ledger.region r WHERE r.code = cur
+		ORDER BY r.first_year DESC LIMIT 1;
+		EXIT WHEN NOT FOUND OR retired IS NULL
+			OR pg_catalog.cardinality(heirs) IS DISTINCT FROM 1;
+		cur := heirs[1];
+	END LOOP;
+	RETURN cur;
+END
+$$;
+COMMENT ON FUNCTION carbon_ledger.region_successor(pg_catalog.text) IS
+	'the code in use today for the area of a GB/T 2260 code (the code itself when in use, unknown or split)';
+
+-- report_prefecture(code): the prefecture-level region a code is reported
+-- under today: the prefecture of its successor (so that a loan booked in
+-- 2013 under 542301 counts in 540200 日喀则市, not in the retired 542300
+-- 日喀则地区); a retired prefecture with no successor of its own goes
+-- where its counties went, when they all went to one prefecture.  NULL
+-- for a province-level code (a municipality is its own prefecture).
+CREATE FUNCTION carbon_ledger.report_prefecture(p_code pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	pref		pg_catalog.text;
+	heirs		pg_catalog.text[];
+BEGIN
+	pref := @extschema@.gb2260_prefecture(carbon_ledger.region_successor(p_code));
+	IF pref IS NULL OR @extschema@.gb2260_is_valid(pref) THEN
+		RETURN pref;
+	END IF;
+	-- the counties it had when it was retired, and where each went
+	SELECT pg_catalog.array_agg(DISTINCT h.pref) INTO heirs
+	FROM (SELECT @extschema@.gb2260_prefecture(
+					 carbon_ledger.region_successor(c.code)) AS pref
+		  FROM carbon_ledger.region c
+		  JOIN carbon_ledger.region p
+			ON p.code = pref AND p.retired_year = c.retired_year
+		  WHERE c.parent = pref AND c.code <> pref) h
+	WHERE @extschema@.gb2260_is_valid(h.pref);
+	IF pg_catalog.cardinality(heirs) = 1 THEN
+		RETURN heirs[1];
+	END IF;
+	RETURN pref;
+END
+$$;
+COMMENT ON FUNCTION carbon_ledger.report_prefecture(pg_catalog.text) IS
+	'the prefecture-level region regional_summary reports a GB/T 2260 code under (NULL for a province)';
+
 -- regional_summary(period_start, period_end): one row per prefecture-level
--- region (gb2260_prefecture of the account, loan or loan book region; a
--- code that rolls up to no prefecture stays on its own code) plus a total
--- row (region_code NULL), present with zeros even for an empty ledger.
+-- region (report_prefecture of the account, loan or loan book region)
+-- plus a total row (region_code NULL), present with zeros even for an
+-- empty ledger.  What is booked at province level has no row of its own:
+-- it counts in the total row only.  The total row's loan book is, province
+-- by province, the province's own figure or else the sum of its
+-- prefectures'; its green share is NULL unless every green loan balance
+-- has a loan book figure over it.
 -- Days are those of each account's programme time zone, so the result
 -- never depends on the session's TimeZone.  STRICT: a NULL bound gives no
 -- rows rather than a row of meaningless zeros.
@@ -91,9 +161,15 @@ WITH codes AS (
 	UNION SELECT g.region_code FROM carbon_ledger.green_loan g
 	UNION SELECT b.region_code FROM carbon_ledger.loan_book b
 ), map AS (
+	-- pref: the group (a prefecture, or the province of a province-level
+	-- code); is_region: the group has a row of its own
 	SELECT c.code,
-		   coalesce(@extschema@.gb2260_prefecture(c.code), c.code) AS pref
-	FROM codes c
+		   coalesce(x.pref, x.prov) AS pref,
+		   x.pref IS NOT NULL AS is_region,
+		   pg_catalog.substr(coalesce(x.pref, x.prov), 1, 2) || '0000' AS prov
+	FROM codes c,
+		 LATERAL (SELECT carbon_ledger.report_prefecture(c.code) AS pref,
+						 pg_catalog.substr(c.code, 1, 2) || '0000' AS prov) x
 ), acc AS (
 	SELECT a.account_no, m.pref, a.opened_at, a.closed_at,
 		   (period_start::pg_catalog.timestamp AT TIME ZONE p.time_zone) AS t0,
@@ -141,9 +217,9 @@ WITH codes AS (
 	JOIN map m ON m.code = b.region_code
 	GROUP BY m.pref
 ), prefs AS (
-	SELECT DISTINCT m.pref FROM map m
+	SELECT DISTINCT m.pref, m.is_region, m.prov FROM map m
 ), joined AS (
-	SELECT p.pref,
+	SELECT p.pref, p.is_region, p.prov,
 		   coalesce(a.accounts, 0) AS accounts,
 		   coalesce(a.new_accounts, 0) AS new_accounts,
 		   coalesce(x.activities, 0) AS activities,
@@ -161,11 +237,19 @@ WITH codes AS (
 	LEFT JOIN red_sum r USING (pref)
 	LEFT JOIN loan_sum l USING (pref)
 	LEFT JOIN book_sum b USING (pref)
+), prov_book AS (
+	-- per province: its own loan book figure, or else its prefectures'
+	SELECT j.prov,
+		   coalesce(max(j.total) FILTER (WHERE NOT j.is_region),
+					sum(j.total) FILTER (WHERE j.is_region)) AS total,
+		   max(j.total) FILTER (WHERE NOT j.is_region) IS NOT NULL AS whole
+	FROM joined j GROUP BY j.prov
 ), rollup AS (
 	SELECT j.pref, false AS is_total, j.accounts, j.new_accounts, j.activities,
 		   j.grams, j.earned, j.redeemed, j.bal, j.bal_before, j.total,
-		   j.cr_bal, j.cr_grams
+		   j.cr_bal, j.cr_grams, true AS covered
 	FROM joined j
+	WHERE j.is_region
 	UNION ALL
 	-- the total row is there even when no region is: zeros, not NULLs
 	-- (the loan book total stays NULL when there is none)
@@ -173,8 +257,12 @@ WITH codes AS (
 		   coalesce(sum(j.new_accounts), 0), coalesce(sum(j.activities), 0),
 		   coalesce(sum(j.grams), 0), coalesce(sum(j.earned), 0),
 		   coalesce(sum(j.redeemed), 0), coalesce(sum(j.bal), 0.00),
-		   coalesce(sum(j.bal_before), 0.00), sum(j.total),
-		   coalesce(sum(j.cr_bal), 0.00), coalesce(sum(j.cr_grams), 0)
+		   coalesce(sum(j.bal_before), 0.00),
+		   (SELECT sum(b.total) FROM prov_book b),
+		   coalesce(sum(j.cr_bal), 0.00), coalesce(sum(j.cr_grams), 0),
+		   coalesce(bool_and(j.bal = 0 OR j.total IS NOT NULL OR
+							 (SELECT b.whole FROM prov_book b
+							  WHERE b.prov = j.prov)), true)
 	FROM joined j
 )
 SELECT r.pref,
@@ -195,7 +283,7 @@ SELECT r.pref,
 	   r.bal, r.bal_before,
 	   CASE WHEN r.bal_before > 0 THEN (r.bal - r.bal_before) / r.bal_before END,
 	   r.total,
-	   CASE WHEN r.total > 0 THEN r.bal / r.total END,
+	   CASE WHEN r.covered AND r.total > 0 THEN r.bal / r.total END,
 	   r.cr_bal,
 	   @extschema@.tco2e_from_grams(carbon_ledger.total_int8(r.cr_grams,
 		   'attributed reduction in grams', coalesce('region ' || r.pref, 'all regions')))

@@ -130,6 +130,48 @@ SELECT * FROM carbon_ledger.regional_summary('2025-03-31', '2025-01-01');
 \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
 
+-- Codes retired since are reported under today's prefecture, following
+-- their successors: 542301 (日喀则市 of the retired 542300 日喀则地区,
+-- today 540202 桑珠孜区) and the retired prefecture itself roll up to
+-- 540200 日喀则市; 542121 (昌都县) to 540300 昌都市, its 1983 partial
+-- transfers aside.  A province has no prefecture.
+SELECT c AS code, carbon_ledger.report_prefecture(c) AS reported_under
+FROM unnest(ARRAY['542301', '542300', '542121', '542100', '540422', '540000',
+				  '110101', '110000']) c;
+
+-- A loan booked in 2013 in 542301 (valid then) is in 540200's row:
+-- 800,000 now and a year before.  540200 has no loan book figure, so its
+-- share is NULL, and so is the total row's: part of the green balance
+-- has no denominator.
+INSERT INTO carbon_ledger.green_loan
+	(loan_no, borrower_uscc, region_code, green_category, principal,
+	 issue_date, maturity_date, rate, project_investment)
+VALUES ('L-E', '91350100M000100Y43', '542301', 'hydro', 800000,
+		'2013-06-01', '2033-06-01', 4.0, 800000);
+SELECT region_code, region_name, green_loan_balance,
+	   green_loan_balance_year_before, total_loan_balance,
+	   round(green_loan_share * 100, 2) AS share_pct
+FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31');
+
+-- The loan book for the whole province instead: no province row, the
+-- prefectures have no share, and the total row's share is the green
+-- balance over the province's figure: 2,100,000 / 20,000,000 = 10.5%.
+-- A loan booked at province level counts in the total row only.
+DELETE FROM carbon_ledger.loan_book;
+INSERT INTO carbon_ledger.loan_book (region_code, as_of, total_loan_balance)
+VALUES ('540000', '2025-03-31', 20000000);
+SELECT region_code, green_loan_balance, total_loan_balance,
+	   round(green_loan_share * 100, 2) AS share_pct
+FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31');
+INSERT INTO carbon_ledger.green_loan
+	(loan_no, borrower_uscc, region_code, green_category, principal,
+	 issue_date, maturity_date, rate, project_investment)
+VALUES ('L-F', '91350100M000100Y43', '540000', 'hydro', 100000,
+		'2025-01-01', '2030-01-01', 4.0, 100000);
+SELECT region_code, accounts, green_loan_balance, total_loan_balance,
+	   round(green_loan_share * 100, 2) AS share_pct
+FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31');
+
 SELECT * FROM carbon_ledger.check_balances();
 
 \c :main_db
