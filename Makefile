@@ -18,7 +18,11 @@ OBJS = $(CORE_SRCS:.c=.o) $(GLUE_SRCS:.c=.o)
 # the GB/T 2260 region rows, is generated from the shipped data/gb2260/.
 REGION_PART = sql/parts/22_region_data.sql
 SQL_PARTS = $(sort $(wildcard sql/parts/*.sql) $(REGION_PART))
-DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+# The scale-out scripts (docs/scale-out.md) are installed beside the
+# extension's, under names that are not extension scripts.
+SCALE_OUT = sql/$(EXTENSION)_scale_out_shard.sql \
+	sql/$(EXTENSION)_scale_out_coordinator.sql
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql $(SCALE_OUT)
 DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
 
 # Test suites: pg_regress in test/sql, isolation in test/specs, TAP in
@@ -50,7 +54,10 @@ endif
 # when any of the project's headers changes.
 $(OBJS): $(wildcard src/*.h src/core/*.h)
 
-$(DATA_built): $(SQL_PARTS) carbon_ledger.control Makefile
+sql/$(EXTENSION)_scale_out_%.sql: sql/scale-out/%.sql
+	cp $< $@
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) carbon_ledger.control Makefile
 	@printf '%s\n' '-- carbon_ledger $(EXTVERSION) install script, assembled from sql/parts/*.sql; do not edit' \
 		'\echo Use "CREATE EXTENSION carbon_ledger" to load this file. \quit' > $@.tmp
 	cat $(SQL_PARTS) >> $@.tmp

@@ -142,11 +142,16 @@ static const struct
 		"SELECT a.status, a.opened_at, a.programme_id, a.balance, a.closed_at "
 		"FROM carbon_ledger.account a WHERE a.account_no = $1 FOR UPDATE",
 	"T"},
+	/*
+	 * The claims name no conflict target: the key of request is
+	 * (request_id) as installed, and (account_no, request_id) where a
+	 * Citus deployment colocates it with account (docs/scale-out.md).
+	 */
 	[ST_CLAIM_ACTIVITY] = {
 		"INSERT INTO carbon_ledger.request "
 		"(request_id, operation, account_no, content) "
 		"VALUES ($1, 'activity', $2, " ACTIVITY_CONTENT ") "
-		"ON CONFLICT (request_id) DO NOTHING",
+		"ON CONFLICT DO NOTHING",
 	"TTTIZ"},
 	/* the rate, lifetime and zone, the cap and the grams used that day */
 	[ST_PROGRAMME] = {
@@ -188,7 +193,7 @@ static const struct
 		"INSERT INTO carbon_ledger.request "
 		"(request_id, operation, account_no, content) "
 		"VALUES ($1, 'redemption', $2, " REDEMPTION_CONTENT ") "
-		"ON CONFLICT (request_id) DO NOTHING",
+		"ON CONFLICT DO NOTHING",
 	"TTITI"},
 	/*
 	 * The account's lots with what was taken from and written off each,

@@ -315,6 +315,12 @@ DECLARE
 	t1			timestamptz;
 	before		date := (period_end - interval '1 year')::date;
 BEGIN
+	IF period_start > period_end THEN
+		RAISE EXCEPTION USING ERRCODE = '22023',
+			MESSAGE = 'period_start must not be after period_end',
+			DETAIL = format('The period runs from %s to %s.',
+							period_start, period_end);
+	END IF;
 	SELECT quote_ident(n.nspname) INTO STRICT ext
 	FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 	WHERE e.extname = 'carbon_ledger';
@@ -396,8 +402,10 @@ WITH acc AS (
 	UNION SELECT lent.region_code FROM lent
 	UNION SELECT b.region_code FROM national.loan_book b
 ), joined AS (
-	SELECT coalesce(%5$s.gb2260_prefecture(c.region_code),
-					c.region_code) AS pref,
+	-- as in carbon_ledger.regional_summary(): today's prefecture, or the
+	-- province of a province-level code, which has no row of its own
+	SELECT coalesce(m.pref, m.prov) AS pref, m.pref IS NOT NULL AS is_region,
+		   substr(coalesce(m.pref, m.prov), 1, 2) || '0000' AS prov,
 		   coalesce(acc.accounts, 0) AS accounts,
 		   coalesce(acc.new_accounts, 0) AS new_accounts,
 		   coalesce(act.activities, 0) AS activities,
@@ -407,13 +415,16 @@ WITH acc AS (
 		   loans.bal, loans.bal_before, book.total_loan_balance AS total,
 		   loans.cr_bal, loans.cr_grams
 	FROM codes c
+	CROSS JOIN LATERAL
+		(SELECT carbon_ledger.report_prefecture(c.region_code) AS pref,
+				substr(c.region_code, 1, 2) || '0000' AS prov) m
 	LEFT JOIN acc USING (region_code)
 	LEFT JOIN act USING (region_code)
 	LEFT JOIN red USING (region_code)
 	LEFT JOIN loans USING (region_code)
 	LEFT JOIN book USING (region_code)
 ), by_pref AS (
-	SELECT pref, sum(accounts) AS accounts,
+	SELECT pref, is_region, prov, sum(accounts) AS accounts,
 		   sum(new_accounts) AS new_accounts,
 		   sum(activities) AS activities, sum(grams) AS grams,
 		   sum(earned) AS earned, sum(redeemed) AS redeemed,
@@ -422,19 +433,33 @@ WITH acc AS (
 		   sum(total) AS total,
 		   coalesce(sum(cr_bal), 0.00) AS cr_bal,
 		   coalesce(sum(cr_grams), 0) AS cr_grams
-	FROM joined GROUP BY pref
+	FROM joined GROUP BY pref, is_region, prov
+), prov_book AS (
+	-- per province: its own loan book figure, or else its prefectures'
+	SELECT p.prov,
+		   coalesce(max(p.total) FILTER (WHERE NOT p.is_region),
+					sum(p.total) FILTER (WHERE p.is_region)) AS total,
+		   max(p.total) FILTER (WHERE NOT p.is_region) IS NOT NULL AS whole
+	FROM by_pref p GROUP BY p.prov
 ), rollup AS (
-	SELECT p.*, false AS is_total FROM by_pref p
+	SELECT p.pref, p.accounts, p.new_accounts, p.activities, p.grams,
+		   p.earned, p.redeemed, p.bal, p.bal_before, p.total, p.cr_bal,
+		   p.cr_grams, false AS is_total, true AS covered
+	FROM by_pref p WHERE p.is_region
 	UNION ALL
 	-- the total row is there even when no region is: zeros, not NULLs
-	-- (the loan book total stays NULL when there is none)
+	-- (the loan book total stays NULL when there is none); its share
+	-- only when every green balance has a loan book figure over it
 	SELECT NULL, coalesce(sum(accounts), 0), coalesce(sum(new_accounts), 0),
 		   coalesce(sum(activities), 0), coalesce(sum(grams), 0),
 		   coalesce(sum(earned), 0), coalesce(sum(redeemed), 0),
 		   coalesce(sum(bal), 0.00), coalesce(sum(bal_before), 0.00),
-		   sum(total), coalesce(sum(cr_bal), 0.00),
-		   coalesce(sum(cr_grams), 0), true
-	FROM by_pref
+		   (SELECT sum(b.total) FROM prov_book b),
+		   coalesce(sum(cr_bal), 0.00), coalesce(sum(cr_grams), 0), true,
+		   coalesce(bool_and(p.bal = 0 OR p.total IS NOT NULL OR
+							 (SELECT b.whole FROM prov_book b
+							  WHERE b.prov = p.prov)), true)
+	FROM by_pref p
 ), named AS (
 	SELECT r.*, g.name, g.name_en
 	FROM rollup r
@@ -453,7 +478,7 @@ SELECT n.pref,
 	   CASE WHEN n.bal_before > 0
 		   THEN (n.bal - n.bal_before) / n.bal_before END,
 	   n.total,
-	   CASE WHEN n.total > 0 THEN n.bal / n.total END,
+	   CASE WHEN n.covered AND n.total > 0 THEN n.bal / n.total END,
 	   n.cr_bal, %5$s.tco2e_from_grams(n.cr_grams::bigint)
 FROM named n
 ORDER BY n.is_total, n.pref

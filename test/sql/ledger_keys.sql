@@ -82,3 +82,27 @@ ORDER BY 1, 2;
 SELECT i.indrelid::regclass AS tbl, pg_get_indexdef(i.indexrelid) AS key
 FROM distribution d JOIN pg_index i ON i.indrelid = d.tbl AND i.indisunique
 ORDER BY 1, 2;
+
+-- The key a Citus deployment gives request (docs/scale-out.md): with
+-- (account_no, request_id) instead of (request_id), the booking triggers'
+-- claims (ON CONFLICT with no target) still book once and refuse a
+-- replay with LD006.
+BEGIN;
+ALTER TABLE carbon_ledger.request DROP CONSTRAINT request_pkey,
+	ADD PRIMARY KEY (account_no, request_id);
+INSERT INTO carbon_ledger.programme
+	(programme_id, name, credits_per_tonne, credit_lifetime)
+VALUES ('KEYS', 'keys test', 1000, '10 years');
+INSERT INTO carbon_ledger.account
+	(account_no, holder_ref, programme_id, region_code, opened_at)
+VALUES ('KEYS-1', 'k1', 'KEYS', '540102', '2024-01-01');
+INSERT INTO carbon_ledger.activity
+	(account_no, kind, reduction, occurred_at, request_id)
+VALUES ('KEYS-1', 'bus', '2 kg', '2024-02-01', 'keys-r1');
+INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id)
+VALUES ('KEYS-1', 1, 'tea', 'keys-r2');
+\set VERBOSITY sqlstate
+INSERT INTO carbon_ledger.redemption (account_no, credits, item, request_id)
+VALUES ('KEYS-1', 1, 'tea', 'keys-r2');
+\set VERBOSITY default
+ROLLBACK;

@@ -366,6 +366,38 @@ is( join("\n",
 	$single->safe_psql('ledger', $summary),
 	'the shards\' regional_summary rows together equal the single server\'s');
 
+# A loan booked in 2013 under a code retired since (542301, today in
+# 540200 日喀则市) and a loan book figure for the whole province: both
+# reports put the loan in today's prefecture, give the province no row of
+# its own, and take the province's figure as the total row's denominator.
+# A period that ends before it starts is refused by both.
+for my $target ([ $coord, 'national' ], [ $single, 'carbon_ledger' ])
+{
+	my ($node, $schema) = @$target;
+	$node->safe_psql('ledger', qq{
+		INSERT INTO $schema.green_loan
+			(loan_no, borrower_uscc, region_code, green_category, principal,
+			 issue_date, maturity_date, rate, project_investment)
+		VALUES ('GL-RETIRED', '91350100M000100Y43', '542301', 'hydro',
+				800000, '2013-06-01', '2033-06-01', 4.0, 800000);
+		INSERT INTO $schema.loan_book (region_code, as_of, total_loan_balance)
+		VALUES ('540000', '2025-12-31', 900000000000)});
+}
+{
+	my $sql = q{SELECT s::text FROM %s.regional_summary('2024-01-01', '2025-12-31') s};
+	my $expected = $single->safe_psql('ledger', sprintf($sql, 'carbon_ledger'));
+	is($coord->safe_psql('ledger', sprintf($sql, 'national')), $expected,
+		'with a retired code and a province-wide loan book, the two reports agree');
+	unlike($expected, qr/^\((542300|542301|540000),/m,
+		'no row for a retired code or for the province');
+	like($expected, qr/^\(,total,total,.*,900000000000(\.00)?,0\.0/m,
+		'the total row takes the province\'s loan book figure');
+	my ($ret, $out, $err) = $coord->psql('ledger',
+		q{SELECT * FROM national.regional_summary('2025-03-31', '2025-01-01')});
+	like($err, qr/period_start must not be after period_end/,
+		'national.regional_summary refuses a period that ends before it starts');
+}
+
 # The per-region aggregation runs on the shards: with partitionwise
 # aggregation, each partition's GROUP BY region_code, with the sum over the
 # extension's type, is pushed into its foreign scan.
