@@ -142,6 +142,21 @@ DECLARE
 	here		text;
 	there		text;
 BEGIN
+	-- a server holds one range: attaching it again is a mistake to name
+	SELECT pg_get_expr(c.relpartbound, c.oid) INTO there
+	FROM pg_foreign_table f
+	JOIN pg_class c ON c.oid = f.ftrelid
+	JOIN pg_foreign_server s ON s.oid = f.ftserver
+	WHERE s.srvname = server AND c.relispartition
+	  AND c.relnamespace = 'national'::regnamespace
+	LIMIT 1;
+	IF there IS NOT NULL THEN
+		RAISE EXCEPTION 'server "%" is already attached', server
+			USING ERRCODE = 'duplicate_object',
+			DETAIL = format('Its partitions hold the region codes %s.', there),
+			HINT = 'A server holds one range of codes; give another range its own database and server.';
+	END IF;
+
 	SELECT e.extversion || ' in schema ' || n.nspname INTO STRICT here
 	FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 	WHERE e.extname = 'carbon_ledger';
@@ -514,4 +529,5 @@ REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA carbon_ledger
 	FROM carbon_ledger_reader, carbon_ledger_booker, carbon_ledger_manager,
 	carbon_ledger_auditor;
 REVOKE ALL ON FUNCTION national.create_tables(),
-	national.attach_shard(name, text, text) FROM PUBLIC;
+	national.attach_shard(name, text, text), national.check_placement()
+	FROM PUBLIC;

@@ -153,6 +153,15 @@ like(
 	qr/^\(,total,total,0,0,0,"0 tCO2e",0,0,0\.00,0\.00,/,
 	'the empty ledger\'s national total row holds zeros');
 
+# A server attached again, for any range, is refused by name.
+{
+	my ($rc, $out, $err) = $coord->psql('ledger',
+		"SELECT national.attach_shard('shard_b', '550000', '560000')");
+	like($err,
+		qr/server "shard_b" is already attached\nDETAIL:  Its partitions hold the region codes FOR VALUES FROM \('540400'\) TO \('550000'\)\./,
+		'attach_shard() refuses a server attached already');
+}
+
 # A server whose database lacks the extension is refused as a shard.
 {
 	my ($host, $port) = ($shard{shard_a}->host, $shard{shard_a}->port);
