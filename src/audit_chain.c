@@ -1401,7 +1401,19 @@ cl_audit_verify_digest(PG_FUNCTION_ARGS)
 	if (n1 || n2 || n3 || n4 || !datum_hash(hashd, want) || block_no < 0)
 	{
 		vs.bad = false;
-		note_bad(&vs, 0, 0, "digest not in chain: the digest is incomplete");
+		if (n1 || n2 || n3 || n4)
+			note_bad(&vs, 0, 0, "digest not in chain: the digest has no %s",
+					 n1 ? "block_no" : n2 ? "block_hash" :
+					 n3 ? "system_identifier" : "database_oid");
+		else if (block_no < 0)
+			note_bad(&vs, 0, 0,
+					 "digest not in chain: the digest's block_no %lld is negative",
+					 (long long) block_no);
+		else
+			note_bad(&vs, 0, 0,
+					 "digest not in chain: the digest's block_hash has length %d, not %d",
+					 (int) VARSIZE_ANY_EXHDR(DatumGetByteaPP(hashd)),
+					 CL_HASH_LEN);
 		return verify_result(fcinfo, &vs);
 	}
 	sysid = sysid_from_text(DatumGetCString(DirectFunctionCall1(numeric_out, sysd)));

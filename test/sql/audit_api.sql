@@ -113,6 +113,13 @@ SELECT valid, reason ~ '^digest not in chain: block \d+ does not exist' AS futur
   FROM carbon_ledger.audit_verify(ROW((carbon_ledger.audit_digest()).block_no + 1000,
        sha256('x'), (carbon_ledger.audit_digest()).system_identifier,
        (carbon_ledger.audit_digest()).database_oid, 'x')::carbon_ledger.audit_chain_digest);
+-- a malformed digest: the reason names what is wrong with it
+SELECT valid, reason
+  FROM carbon_ledger.audit_verify(ROW(1, '\x00', 1, 1, 'x')::carbon_ledger.audit_chain_digest);
+SELECT valid, reason
+  FROM carbon_ledger.audit_verify(ROW(-1, sha256('x'), 1, 1, 'x')::carbon_ledger.audit_chain_digest);
+SELECT valid, reason
+  FROM carbon_ledger.audit_verify(ROW(1, NULL, 1, 1, 'x')::carbon_ledger.audit_chain_digest);
 -- a NULL digest is an error, not a row of NULLs whose valid is NULL
 SELECT valid FROM carbon_ledger.audit_verify(NULL::carbon_ledger.audit_chain_digest);
 
