@@ -155,6 +155,24 @@ fp_sum_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
+/*
+ * Raise the error of a sum or average whose result the type cannot hold,
+ * naming the exact total (kept in 128 bits) and the number of values.
+ */
+static void
+total_out_of_range(const FpKind *kind, const char *agg, int128 sum,
+				   int64 count)
+{
+	char		buf[FP_FORMAT128_MAX];
+
+	fp_format128(kind, sum, buf);
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("%s out of range", kind->typname),
+			 errdetail("The %s of %lld values totals %s, beyond what %s can hold.",
+					   agg, (long long) count, buf, kind->typname)));
+}
+
 /* Final function of sum: NULL for no rows, an error outside int64 */
 Datum
 fp_sum_final(const FpKind *kind, FunctionCallInfo fcinfo)
@@ -166,6 +184,8 @@ fp_sum_final(const FpKind *kind, FunctionCallInfo fcinfo)
 	if (state == NULL || state->count == 0)
 		PG_RETURN_NULL();
 	status = fp_sum_result(state, &result);
+	if (status == FP_OUT_OF_RANGE)
+		total_out_of_range(kind, "sum", state->sum, state->count);
 	PG_RETURN_INT64(fp_check(kind, status, &result));
 }
 
@@ -183,5 +203,7 @@ fp_avg_final(const FpKind *kind, FunctionCallInfo fcinfo)
 	if (state == NULL || state->count == 0)
 		PG_RETURN_NULL();
 	status = fp_avg_result(state, &result);
+	if (status == FP_OUT_OF_RANGE)
+		total_out_of_range(kind, "avg", state->sum, state->count);
 	PG_RETURN_INT64(fp_check(kind, status, &result));
 }

@@ -447,20 +447,18 @@ fp_parse(const FpKind *kind, const char *str, size_t len, int64 *result,
 }
 
 /*
- * Write value / 10^scale as a plain decimal with the fewest digits that
- * are exact (no exponent, no trailing zeros, no point for whole numbers)
- * into buf, which has room for FP_FORMAT_MAX bytes.  Returns the length.
+ * Write (negative ? -mag : mag) / 10^scale as a plain decimal with the
+ * fewest digits that are exact (no exponent, no trailing zeros, no point
+ * for whole numbers) into buf.  Returns the length.
  */
-size_t
-fp_format_plain(int64 value, int scale, char *buf)
+static size_t
+fp_format_magnitude(bool negative, uint128 mag, int scale, char *buf)
 {
-	char		digits[24];
+	char		digits[48];
 	int			ndigits = 0;
-	uint64		mag;
 	size_t		n = 0;
 	int			frac_end;
 
-	mag = value < 0 ? (uint64) 0 - (uint64) value : (uint64) value;
 	do
 	{
 		digits[ndigits++] = '0' + (char) (mag % 10);
@@ -470,7 +468,7 @@ fp_format_plain(int64 value, int scale, char *buf)
 	while (ndigits <= scale)
 		digits[ndigits++] = '0';
 
-	if (value < 0)
+	if (negative)
 		buf[n++] = '-';
 	for (int i = ndigits - 1; i >= scale; i--)
 		buf[n++] = digits[i];
@@ -487,6 +485,39 @@ fp_format_plain(int64 value, int scale, char *buf)
 	}
 	buf[n] = '\0';
 	return n;
+}
+
+/*
+ * Write value / 10^scale as a plain decimal with the fewest digits that
+ * are exact into buf, which has room for FP_FORMAT_MAX bytes.  Returns
+ * the length.
+ */
+size_t
+fp_format_plain(int64 value, int scale, char *buf)
+{
+	return fp_format_magnitude(value < 0,
+							   value < 0 ? (uint64) 0 - (uint64) value :
+							   (uint64) value,
+							   scale, buf);
+}
+
+/*
+ * Format a 128-bit count of units of account (a running sum) like
+ * fp_format, into buf, which has room for FP_FORMAT128_MAX bytes: for
+ * the messages of a total out of range.  Returns the length.
+ */
+size_t
+fp_format128(const FpKind *kind, int128 value, char *buf)
+{
+	size_t		n;
+	size_t		slen = strlen(kind->out_suffix);
+
+	n = fp_format_magnitude(value < 0,
+							value < 0 ? (uint128) 0 - (uint128) value :
+							(uint128) value,
+							kind->scale, buf);
+	memcpy(buf + n, kind->out_suffix, slen + 1);
+	return n + slen;
 }
 
 /*

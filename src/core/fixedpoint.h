@@ -84,6 +84,10 @@ extern FpStatus fp_unit_exp10(const FpKind *kind, const char *str,
 extern size_t fp_format(const FpKind *kind, int64 value, char *buf);
 extern size_t fp_format_plain(int64 value, int scale, char *buf);
 
+/* Longest output of fp_format128, terminating zero included */
+#define FP_FORMAT128_MAX 64
+extern size_t fp_format128(const FpKind *kind, int128 value, char *buf);
+
 /* Exact arithmetic on units of account */
 extern FpStatus fp_add(int64 a, int64 b, int64 *result);
 extern FpStatus fp_sub(int64 a, int64 b, int64 *result);

@@ -236,6 +236,25 @@ test_credits(void **state)
 }
 
 static void
+test_format128(void **state)
+{
+	char		buf[FP_FORMAT128_MAX];
+	int128		big = (int128) PG_INT64_MAX * 4;
+	int128		min = -((int128) 1 << 126) * 2;	/* -2^127 */
+
+	fp_format128(&fp_tco2e_kind, (int128) 2680000, buf);
+	assert_string_equal(buf, "2.68 tCO2e");
+	fp_format128(&fp_tco2e_kind, big, buf);
+	assert_string_equal(buf, "36893488147419.103228 tCO2e");
+	fp_format128(&fp_credit_kind, -big - 1, buf);
+	assert_string_equal(buf, "-36893488147419103.229");
+	fp_format128(&fp_tco2e_kind, min, buf);
+	assert_string_equal(buf,
+						"-170141183460469231731687303715884.105728 tCO2e");
+	assert_true(strlen(buf) < FP_FORMAT128_MAX);
+}
+
+static void
 test_format(void **state)
 {
 	assert_format(&fp_tco2e_kind, 2680000, "2.68 tCO2e");
@@ -389,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_error_details),
 		cmocka_unit_test(test_credits),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_format128),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_arithmetic),
 		cmocka_unit_test(test_sum_state),
