@@ -6,6 +6,11 @@
 -- several periods of use (a code retired and later reassigned), hence the
 -- key (code, first_year).  Rows a bank adds (shipped = false) survive
 -- pg_dump as extension configuration data.
+--
+-- The validators and roll-ups below live in the extension's schema, where
+-- every role can call them, while carbon_ledger and its tables are open
+-- to the extension's roles only: they are SECURITY DEFINER, so that they
+-- read the table as its owner and answer any caller.
 
 CREATE TABLE carbon_ledger.region (
 	code		pg_catalog.text NOT NULL
@@ -34,7 +39,7 @@ COMMENT ON TABLE carbon_ledger.region IS
 COMMENT ON COLUMN carbon_ledger.region.first_year IS
 	'first year the code was in use (inclusive)';
 COMMENT ON COLUMN carbon_ledger.region.retired_year IS
-	'year the code was retired (exclusive); NULL while in use';
+	'first year whose list no longer holds the code (it was in use until the change, some day of that year); NULL while in use';
 COMMENT ON COLUMN carbon_ledger.region.last_year IS
 	'last year the code was in use; NULL while in use';
 COMMENT ON COLUMN carbon_ledger.region.parent IS
@@ -49,7 +54,7 @@ SELECT pg_catalog.pg_extension_config_dump('carbon_ledger.region',
 -- gb2260_is_valid(code): the code is in use today (a period not retired).
 CREATE FUNCTION @extschema@.gb2260_is_valid(code pg_catalog.text)
 RETURNS pg_catalog.bool
-LANGUAGE sql STRICT STABLE PARALLEL SAFE
+LANGUAGE sql STRICT STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT EXISTS (SELECT 1 FROM carbon_ledger.region r
@@ -59,11 +64,16 @@ $$;
 COMMENT ON FUNCTION @extschema@.gb2260_is_valid(pg_catalog.text) IS
 	'whether the text is a GB/T 2260 division code in use today (per carbon_ledger.region)';
 
--- gb2260_is_valid(code, on_date): the code was in use in that date's year.
+-- gb2260_is_valid(code, on_date): the code was in use on that date.  The
+-- table knows years, not days: a code is in use from the start of its
+-- first year to the end of the year it was retired in.  In the year of a
+-- change both the old and the new code are accepted, since the yearly
+-- lists do not say on which day of that year the change took effect, and
+-- refusing either would reject rows a bank booked correctly.
 CREATE FUNCTION @extschema@.gb2260_is_valid(code pg_catalog.text,
 											on_date pg_catalog.date)
 RETURNS pg_catalog.bool
-LANGUAGE sql STRICT STABLE PARALLEL SAFE
+LANGUAGE sql STRICT STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT EXISTS (
@@ -72,11 +82,11 @@ AS $$
 		  AND r.first_year OPERATOR(pg_catalog.<=)
 			  pg_catalog.date_part('year', $2)
 		  AND (r.retired_year IS NULL OR
-			   pg_catalog.date_part('year', $2) OPERATOR(pg_catalog.<)
+			   pg_catalog.date_part('year', $2) OPERATOR(pg_catalog.<=)
 			   r.retired_year))
 $$;
 COMMENT ON FUNCTION @extschema@.gb2260_is_valid(pg_catalog.text, pg_catalog.date) IS
-	'whether the text was a GB/T 2260 division code in use in the year of the date';
+	'whether the text was a GB/T 2260 division code in use on the date (by year: in a year of change both codes are)';
 
 -- gb2260_prefecture(code): the prefecture-level unit a code belongs to.
 -- A county under a municipality (Beijing, Tianjin, Shanghai, Chongqing)
@@ -87,7 +97,7 @@ COMMENT ON FUNCTION @extschema@.gb2260_is_valid(pg_catalog.text, pg_catalog.date
 -- code decides.
 CREATE FUNCTION @extschema@.gb2260_prefecture(code pg_catalog.text)
 RETURNS pg_catalog.text
-LANGUAGE sql STRICT STABLE PARALLEL SAFE
+LANGUAGE sql STRICT STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT CASE
@@ -113,7 +123,7 @@ COMMENT ON FUNCTION @extschema@.gb2260_prefecture(pg_catalog.text) IS
 -- gb2260_province(code): the province-level division of a known code.
 CREATE FUNCTION @extschema@.gb2260_province(code pg_catalog.text)
 RETURNS pg_catalog.text
-LANGUAGE sql STRICT STABLE PARALLEL SAFE
+LANGUAGE sql STRICT STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT p.code

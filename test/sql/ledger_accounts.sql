@@ -45,6 +45,10 @@ SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.account
 SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.account
 	(account_no, holder_ref, programme_id, region_code, opened_at)
 	VALUES ('ACC-3', 'h3', 'ACC', '540171', '2024-06-01 00:00+08')$$);
+-- in 2023, the year of the change, both codes are accepted
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.account
+	(account_no, holder_ref, programme_id, region_code, opened_at)
+	VALUES ('ACC-M23', 'h4', 'ACC', '540422', '2023-03-01 00:00+08')$$);
 SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.account
 	(account_no, holder_ref, programme_id, region_code, opened_at, balance)
 	VALUES ('ACC-3', 'h3', 'ACC', '540481', '2024-06-01 00:00+08', 5)$$);

@@ -85,7 +85,32 @@ SELECT gb2260_is_valid('540422') AS milin_county_today,
 	   gb2260_is_valid('54010') AS short,
 	   gb2260_is_valid('５40102') AS fullwidth,
 	   gb2260_is_valid('542100', '2013-12-31') AS chamdo_pref_2013,
-	   gb2260_is_valid('542100', '2014-01-01') AS chamdo_pref_2014;
+	   gb2260_is_valid('542100', '2014-12-31') AS chamdo_pref_2014,
+	   gb2260_is_valid('542100', '2015-01-01') AS chamdo_pref_2015;
+
+-- in the year of a change both the retired and the new code are in use:
+-- the yearly lists behind the table do not say on which day it changed
+-- (那曲县 542421 became 色尼区 540602 in 2017, 米林县 540422 became
+-- 米林市 540481 in 2023)
+SELECT d, gb2260_is_valid('542421', d) AS naqu_county,
+	   gb2260_is_valid('540602', d) AS seni_district,
+	   gb2260_is_valid('540422', d) AS milin_county,
+	   gb2260_is_valid('540481', d) AS milin_city
+FROM unnest('{2016-12-31, 2017-06-01, 2018-01-01, 2022-12-31, 2023-03-01,
+			  2023-12-31, 2024-01-01}'::date[]) AS d;
+
+-- the validators that read carbon_ledger.region answer any role, not only
+-- the extension's roles (they read the table as its owner)
+CREATE ROLE regress_validators_plain;
+SET ROLE regress_validators_plain;
+SELECT gb2260_is_valid('540102') AS today,
+	   gb2260_is_valid('540422', '2020-06-01') AS on_date,
+	   gb2260_prefecture('540102') AS prefecture,
+	   gb2260_province('540102') AS province,
+	   uscc_is_valid('91350100M000100Y43') AS uscc;
+SELECT count(*) FROM carbon_ledger.region;	-- the table itself stays closed
+RESET ROLE;
+DROP ROLE regress_validators_plain;
 
 -- roll-ups
 SELECT c, gb2260_prefecture(c) AS prefecture, gb2260_province(c) AS province
