@@ -720,6 +720,9 @@ typedef struct LockedAccount
 	TimestampTz opened_at;
 	char	   *programme_id;
 	int64		balance;
+	char	   *status;			/* active, frozen or closed */
+	bool		closed_null;	/* closed_at is NULL */
+	TimestampTz closed_at;
 }			LockedAccount;
 
 /* the columns of an account a booking reads, in ST_LOCK's order */
@@ -862,16 +865,15 @@ lock_account_direct(Datum account_no, Datum *values, bool *nulls)
 
 /*
  * lock_account: locks the account row (the first lock of every booking)
- * and returns it; LD002 if it does not exist, LD003 if frozen, LD004 if
- * closed.
+ * and returns it; LD002 if it does not exist.  Its status is checked
+ * later, by require_active(), once the request_id is claimed: a replay of
+ * a request booked before the account was frozen or closed must still be
+ * told it is a replay (LD006), so that the client's retry is safe.
  */
 static void
 lock_account(const char *operation, Datum account_no, LockedAccount *acc)
 {
 	char	   *account = TextDatumGetCString(account_no);
-	char	   *status;
-	bool		isnull;
-	Datum		closed;
 	Datum		values[lengthof(account_columns)];
 	bool		nulls[lengthof(account_columns)];
 	int			found = lock_account_direct(account_no, values, nulls);
@@ -890,11 +892,23 @@ lock_account(const char *operation, Datum account_no, LockedAccount *acc)
 						operation, account),
 				 errdetail("No row of carbon_ledger.account has account_no \"%s\".",
 						   account)));
-	status = TextDatumGetCString(values[0]);
+	acc->status = TextDatumGetCString(values[0]);
 	acc->opened_at = DatumGetTimestampTz(values[1]);
 	acc->programme_id = TextDatumGetCString(values[2]);
 	acc->balance = DatumGetInt64(values[3]);
-	if (strcmp(status, "frozen") == 0)
+	acc->closed_null = nulls[4];
+	acc->closed_at = nulls[4] ? 0 : DatumGetTimestampTz(values[4]);
+}
+
+/*
+ * require_active: LD003 if the locked account is frozen, LD004 if it is
+ * closed.
+ */
+static void
+require_active(const char *operation, const char *account,
+			   const LockedAccount *acc)
+{
+	if (strcmp(acc->status, "frozen") == 0)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '3')),
 				 errmsg("%s rejected: account \"%s\" is frozen",
@@ -902,17 +916,13 @@ lock_account(const char *operation, Datum account_no, LockedAccount *acc)
 				 errdetail("Account \"%s\" has status frozen; its balance is %s credits.",
 						   account, credits_text(acc->balance)),
 				 errhint("Unfreeze the account (status active) before booking on it.")));
-	if (strcmp(status, "active") != 0)
-	{
-		closed = values[4];
-		isnull = nulls[4];
+	if (strcmp(acc->status, "active") != 0)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '4')),
 				 errmsg("%s rejected: account \"%s\" is closed",
 						operation, account),
 				 errdetail("Account \"%s\" was closed at %s.", account,
-						   isnull ? "" : ts_text(DatumGetTimestampTz(closed)))));
-	}
+						   acc->closed_null ? "" : ts_text(acc->closed_at))));
 }
 
 /*
@@ -1186,6 +1196,13 @@ activity_book(TriggerData *td)
 						   &kind);
 
 	lock_account("activity", account_no, &acc);
+	args[0] = request_id;
+	args[1] = account_no;
+	args[2] = kind;
+	args[3] = Int64GetDatum(grams);
+	args[4] = TimestampTzGetDatum(occurred_at);
+	claim_request(ST_CLAIM_ACTIVITY, "activity", ACTIVITY_CONTENT, args, NULL);
+	require_active("activity", account, &acc);
 	if (occurred_at < acc.opened_at)
 		ereport(ERROR,
 				(errcode(LD('0', '2', '6')),
@@ -1193,13 +1210,6 @@ activity_book(TriggerData *td)
 				 errdetail("Activity \"%s\" occurred at %s; account \"%s\" opened at %s.",
 						   request, ts_text(occurred_at), account,
 						   ts_text(acc.opened_at))));
-
-	args[0] = request_id;
-	args[1] = account_no;
-	args[2] = kind;
-	args[3] = Int64GetDatum(grams);
-	args[4] = TimestampTzGetDatum(occurred_at);
-	claim_request(ST_CLAIM_ACTIVITY, "activity", ACTIVITY_CONTENT, args, NULL);
 
 	args[0] = CStringGetTextDatum(acc.programme_id);
 	args[1] = account_no;
@@ -1461,6 +1471,7 @@ redemption_book(TriggerData *td)
 	nulls[4] = no_reverses ? 'n' : ' ';
 	claim_request(ST_CLAIM_REDEMPTION, "redemption", REDEMPTION_CONTENT, args,
 				  nulls);
+	require_active("redemption", account, &acc);
 
 	if (!no_reverses)
 	{

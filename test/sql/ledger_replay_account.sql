@@ -53,3 +53,31 @@ SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
 SELECT account_no, balance FROM carbon_ledger.account
 WHERE account_no LIKE 'RPL-%' ORDER BY 1;
 SELECT * FROM carbon_ledger.check_balances() WHERE account_no LIKE 'RPL-%';
+
+-- A retry of a request booked before the account was frozen, or closed,
+-- is still a replay (LD006: the first booking stands), not a rejection: a
+-- client that lost the first answer must not book it again elsewhere. A
+-- reuse of the id stays LD007, and a new request is refused (LD003, LD004).
+UPDATE carbon_ledger.account SET status = 'frozen' WHERE account_no = 'RPL-1';
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id) VALUES ('RPL-1', 1, 'tea', 'rpl-r1')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
+	(account_no, kind, reduction, occurred_at, request_id)
+	VALUES ('RPL-1', 'walk', '5 kg', '2024-06-01 12:00+00', 'rpl-a1')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id) VALUES ('RPL-1', 2, 'tea', 'rpl-r1')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id) VALUES ('RPL-1', 1, 'tea', 'rpl-r9')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
+	(account_no, kind, reduction, occurred_at, request_id)
+	VALUES ('RPL-1', 'walk', '5 kg', '2024-06-02 12:00+00', 'rpl-a9')$$);
+UPDATE carbon_ledger.account SET status = 'closed' WHERE account_no = 'RPL-1';
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id) VALUES ('RPL-1', 1, 'tea', 'rpl-r1')$$);
+SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
+	(account_no, kind, reduction, occurred_at, request_id)
+	VALUES ('RPL-1', 'walk', '5 kg', '2024-06-02 12:00+00', 'rpl-a9')$$);
+-- the refused requests left no claim behind: the ids are free
+SELECT count(*) AS claims FROM carbon_ledger.request
+WHERE request_id IN ('rpl-r9', 'rpl-a9');
+SELECT * FROM carbon_ledger.check_balances() WHERE account_no LIKE 'RPL-%';
