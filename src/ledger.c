@@ -84,6 +84,7 @@ PG_FUNCTION_INFO_V1(cl_redemption_book);
 PG_FUNCTION_INFO_V1(cl_booking_trigger);
 PG_FUNCTION_INFO_V1(cl_expire_credits);
 PG_FUNCTION_INFO_V1(cl_kind_is_normal);
+PG_FUNCTION_INFO_V1(cl_account_has_ledger_rows);
 
 /* true only while the ledger's own booking code runs (see above) */
 static bool booking_active = false;
@@ -254,6 +255,54 @@ Datum
 cl_booking(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(booking_active);
+}
+
+/*
+ * account_has_ledger_rows: whether an activity or a redemption names the
+ * account, as the latest snapshot sees the tables, not the transaction's.
+ *
+ * The account guard asks it before an account is deleted.  A booking
+ * locks the account row but writes it only when the balance changes: an
+ * activity that earns no credits leaves the row as it was, so a DELETE at
+ * REPEATABLE READ or SERIALIZABLE that started before such a booking
+ * committed meets no update conflict, and its snapshot does not show the
+ * new activity.  The DELETE has waited for the booking's row lock, so
+ * every booking on the account has committed or aborted by now, and the
+ * latest snapshot shows what it left; PostgreSQL's foreign key checks read
+ * the referencing table the same way (SPI_execute_snapshot), for the same
+ * reason.
+ */
+Datum
+cl_account_has_ledger_rows(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr check = NULL;
+	Datum		account_no = PG_GETARG_DATUM(0);
+	bool		found;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (check == NULL)
+	{
+		Oid			type = TEXTOID;
+		SPIPlanPtr	p;
+
+		p = SPI_prepare("SELECT 1 FROM carbon_ledger.activity x "
+						"WHERE x.account_no OPERATOR(pg_catalog.=) $1 "
+						"UNION ALL "
+						"SELECT 1 FROM carbon_ledger.redemption x "
+						"WHERE x.account_no OPERATOR(pg_catalog.=) $1 "
+						"LIMIT 1", 1, &type);
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "could not prepare the account's ledger rows check: %s",
+				 SPI_result_code_string(SPI_result));
+		check = p;
+	}
+	if (SPI_execute_snapshot(check, &account_no, NULL, GetLatestSnapshot(),
+							 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "the account's ledger rows check failed");
+	found = SPI_processed > 0;
+	SPI_finish();
+	PG_RETURN_BOOL(found);
 }
 
 /*

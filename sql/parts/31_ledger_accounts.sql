@@ -256,6 +256,19 @@ BEGIN
 END
 $$;
 
+-- account_has_ledger_rows(account_no): whether an activity or a redemption
+-- names the account, read with the latest snapshot (see src/ledger.c: a
+-- DELETE at REPEATABLE READ must see a booking that committed after its
+-- snapshot was taken).
+CREATE FUNCTION carbon_ledger.account_has_ledger_rows(pg_catalog.text)
+RETURNS pg_catalog.bool
+LANGUAGE C STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'cl_account_has_ledger_rows';
+REVOKE ALL ON FUNCTION carbon_ledger.account_has_ledger_rows(pg_catalog.text)
+	FROM PUBLIC;
+COMMENT ON FUNCTION carbon_ledger.account_has_ledger_rows(pg_catalog.text) IS
+	'whether ledger rows name the account, as the latest snapshot sees them (the account guard''s check)';
+
 -- account_guard: validates accounts on insert and update: region code in
 -- use when the account opened, balance untouchable from outside the
 -- ledger, a closed account stays closed; an account with ledger rows
@@ -270,10 +283,7 @@ DECLARE
 	tz			pg_catalog.text;
 BEGIN
 	IF TG_OP = 'DELETE' THEN
-		IF EXISTS (SELECT 1 FROM carbon_ledger.activity x
-				   WHERE x.account_no = OLD.account_no)
-			OR EXISTS (SELECT 1 FROM carbon_ledger.redemption x
-					   WHERE x.account_no = OLD.account_no) THEN
+		IF carbon_ledger.account_has_ledger_rows(OLD.account_no) THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD013',
 				MESSAGE = format('account "%s" has ledger rows and cannot be deleted',
 								 OLD.account_no),
