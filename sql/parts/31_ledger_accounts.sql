@@ -272,7 +272,8 @@ COMMENT ON FUNCTION carbon_ledger.account_has_ledger_rows(pg_catalog.text) IS
 -- account_guard: validates accounts on insert and update: region code in
 -- use when the account opened, balance untouchable from outside the
 -- ledger, a closed account stays closed; an account with ledger rows
--- cannot be deleted.
+-- cannot be deleted, nor the table truncated while any ledger row refers
+-- to an account.
 CREATE FUNCTION carbon_ledger.account_guard()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -281,7 +282,42 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	tz			pg_catalog.text;
+	acct		pg_catalog.text;
+	tab			pg_catalog.text;
 BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		/*
+		 * The ledger's rows refer to accounts by account_no without a
+		 * foreign key, so nothing else stops TRUNCATE (of the table, or of
+		 * programme CASCADE) from leaving them without their account.  Any
+		 * row of any of those tables refuses it; one account is named.
+		 */
+		SELECT x.account_no, x.tab INTO acct, tab FROM (
+			(SELECT a.account_no, 'activity' FROM carbon_ledger.activity a LIMIT 1)
+			UNION ALL
+			(SELECT r.account_no, 'redemption' FROM carbon_ledger.redemption r LIMIT 1)
+			UNION ALL
+			(SELECT q.account_no, 'request' FROM carbon_ledger.request q LIMIT 1)
+			UNION ALL
+			(SELECT l.account_no, 'credit_lot' FROM carbon_ledger.credit_lot l LIMIT 1)
+			UNION ALL
+			(SELECT c.account_no, 'credit_allocation'
+			 FROM carbon_ledger.credit_allocation c LIMIT 1)
+			UNION ALL
+			(SELECT e.account_no, 'credit_expiry' FROM carbon_ledger.credit_expiry e LIMIT 1)
+		) AS x (account_no, tab)
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD013',
+				MESSAGE = format('TRUNCATE of %s.%s rejected: accounts have ledger rows',
+								 TG_TABLE_SCHEMA, TG_TABLE_NAME),
+				DETAIL = format('Account "%s" has rows in carbon_ledger.%s, which refer to it by account_no.',
+								acct, tab),
+				HINT = 'Close the accounts (status closed) instead; an account without ledger rows can be deleted.';
+		END IF;
+		RETURN NULL;
+	END IF;
+
 	IF TG_OP = 'DELETE' THEN
 		IF carbon_ledger.account_has_ledger_rows(OLD.account_no) THEN
 			RAISE EXCEPTION USING ERRCODE = 'LD013',
@@ -380,6 +416,12 @@ CREATE TRIGGER expiry_book
 CREATE TRIGGER account_guard
 	BEFORE INSERT OR DELETE ON carbon_ledger.account
 	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
+-- TRUNCATE fires no row trigger: a statement trigger keeps the DELETE
+-- rule for it (and for TRUNCATE carbon_ledger.programme CASCADE, which
+-- reaches this table).  Ordinary ENABLE, like the other rule triggers.
+CREATE TRIGGER account_guard_truncate
+	BEFORE TRUNCATE ON carbon_ledger.account
+	FOR EACH STATEMENT EXECUTE FUNCTION carbon_ledger.account_guard();
 CREATE TRIGGER account_guard_update
 	BEFORE UPDATE OF account_no, holder_ref, programme_id, region_code,
 		opened_at, status, closed_at ON carbon_ledger.account
