@@ -1244,6 +1244,56 @@ warn_if_keyless(Oid relid)
 }
 
 /*
+ * Refuse to audit a table with an inheritance child (at any depth) that is
+ * not audited.  A table's row triggers do not fire for the rows of its
+ * inheritance children, which an UPDATE or DELETE of the parent reaches:
+ * those changes would go unrecorded.  (Partitions are not concerned: the
+ * row trigger of a partitioned table is cloned to each of them.)  The
+ * guard keeps it so afterwards (cl_audit_guard).  SPI must be connected.
+ */
+static void
+check_children_audited(Oid relid)
+{
+	char	   *sql;
+
+	sql = psprintf("WITH RECURSIVE d (oid) AS ("
+				   "SELECT i.inhrelid FROM pg_catalog.pg_inherits i "
+				   "WHERE i.inhparent OPERATOR(pg_catalog.=) %u "
+				   "UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i "
+				   "JOIN d ON i.inhparent OPERATOR(pg_catalog.=) d.oid) "
+				   "SELECT %u::pg_catalog.regclass::pg_catalog.text, "
+				   "c.oid::pg_catalog.regclass::pg_catalog.text, "
+				   "c.relkind OPERATOR(pg_catalog.=) 'f' "
+				   "FROM d JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.oid "
+				   "WHERE NOT c.relispartition "
+				   "AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t "
+				   "WHERE t.tgrelid OPERATOR(pg_catalog.=) c.oid "
+				   "AND t.tgfoid OPERATOR(pg_catalog.=) %u) "
+				   "ORDER BY 2 LIMIT 1",
+				   relid, relid, audit_trigger_oid());
+	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the inheritance children");
+	if (SPI_processed > 0)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *parent = SPI_getvalue(tup, desc, 1);
+		char	   *child = SPI_getvalue(tup, desc, 2);
+		bool		foreign = strcmp(SPI_getvalue(tup, desc, 3), "t") == 0;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_INHERITANCE),
+				 errmsg("table \"%s\" has an inheritance child \"%s\" that is not audited",
+						parent, child),
+				 errdetail("The audit triggers of a table do not fire for its inheritance children: changes made through \"%s\" to rows of \"%s\" would not be recorded.",
+						   parent, child),
+				 foreign ?
+				 errhint("A foreign table cannot be audited: remove it from the inheritance tree with ALTER FOREIGN TABLE ... NO INHERIT first.") :
+				 errhint("Call carbon_ledger.audit_enable() on \"%s\" first.", child)));
+	}
+}
+
+/*
  * audit_enable(regclass): attach the audit triggers (ENABLE ALWAYS, so that
  * they fire under session_replication_role = replica too) and record it.
  */
@@ -1260,6 +1310,7 @@ cl_audit_enable(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_CL_AUDIT_ALREADY_AUDITED),
 				 errmsg("table \"%s\" is already audited", get_rel_name(relid))));
+	check_children_audited(relid);
 	qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									   get_rel_name(relid));
 	sql = psprintf("CREATE TRIGGER " CL_AUDIT_TRIGGER_NAME
@@ -1280,6 +1331,49 @@ cl_audit_enable(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Refuse to stop auditing an inheritance child of an audited table: the
+ * parent's changes to its rows would go unrecorded (check_children_audited
+ * refuses the same state from the other side).  A partition's triggers are
+ * its parent's, which PostgreSQL does not let it drop on its own.  SPI must
+ * be connected.
+ */
+static void
+check_parents_not_audited(Oid relid)
+{
+	char	   *sql;
+
+	sql = psprintf("SELECT i.inhrelid::pg_catalog.regclass::pg_catalog.text, "
+				   "i.inhparent::pg_catalog.regclass::pg_catalog.text "
+				   "FROM pg_catalog.pg_inherits i "
+				   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid "
+				   "WHERE i.inhrelid OPERATOR(pg_catalog.=) %u "
+				   "AND NOT c.relispartition "
+				   "AND EXISTS (SELECT FROM pg_catalog.pg_trigger t "
+				   "WHERE t.tgrelid OPERATOR(pg_catalog.=) i.inhparent "
+				   "AND t.tgfoid OPERATOR(pg_catalog.=) %u) "
+				   "ORDER BY 2 LIMIT 1",
+				   relid, audit_trigger_oid());
+	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the inheritance parents");
+	if (SPI_processed > 0)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *child = SPI_getvalue(tup, desc, 1);
+		char	   *parent = SPI_getvalue(tup, desc, 2);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_INHERITANCE),
+				 errmsg("table \"%s\" inherits from audited table \"%s\"",
+						child, parent),
+				 errdetail("The audit triggers of a table do not fire for its inheritance children: changes made through \"%s\" to rows of \"%s\" would no longer be recorded.",
+						   parent, child),
+				 errhint("Remove it from the parent with ALTER TABLE ... NO INHERIT, or call carbon_ledger.audit_disable() on \"%s\" first.",
+						 parent)));
+	}
+}
+
+/*
  * audit_disable(regclass): record the end of auditing, then detach the
  * triggers (the guard lets this function, and only it, drop them).
  */
@@ -1295,6 +1389,7 @@ cl_audit_disable(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_CL_AUDIT_NOT_AUDITED),
 				 errmsg("table \"%s\" is not audited", get_rel_name(relid))));
+	check_parents_not_audited(relid);
 	write_admin_record(relid, "AUDIT DISABLE");
 	qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									   get_rel_name(relid));
@@ -1348,9 +1443,13 @@ cl_audit_protect(PG_FUNCTION_ARGS)
 /*
  * Event trigger guarding the audit triggers.  At ddl_command_end of ALTER
  * TABLE and ALTER TRIGGER it refuses any audit or protection trigger left
- * in another state than ENABLE ALWAYS, or renamed; at sql_drop it refuses
- * dropping one (which DROP TABLE of an audited table does) unless
- * audit_disable() or DROP EXTENSION is doing it.
+ * in another state than ENABLE ALWAYS, or renamed; at ddl_command_end of
+ * CREATE TABLE, CREATE FOREIGN TABLE, ALTER TABLE and ALTER FOREIGN TABLE
+ * it refuses a table that is not audited as an inheritance child of an
+ * audited table (INHERITS, INHERIT), whose changes made through the parent
+ * would go unrecorded; at sql_drop it refuses dropping one (which DROP
+ * TABLE of an audited table does) unless audit_disable() or DROP EXTENSION
+ * is doing it.
  */
 Datum
 cl_audit_guard(PG_FUNCTION_ARGS)
@@ -1419,6 +1518,49 @@ cl_audit_guard(PG_FUNCTION_ARGS)
 										 SPI_tuptable->tupdesc, 2)),
 					 errdetail("Disabling or renaming an audit trigger would let changes go unrecorded."),
 					 errhint("Call carbon_ledger.audit_disable() to stop auditing a table; that is itself recorded.")));
+
+		/*
+		 * An audited table's row triggers do not fire for the rows of its
+		 * inheritance children (partitions get them cloned): a table the
+		 * command made a child of an audited table must be audited itself.
+		 */
+		sql = psprintf("SELECT i.inhrelid::pg_catalog.regclass::pg_catalog.text, "
+					   "i.inhparent::pg_catalog.regclass::pg_catalog.text, "
+					   "c.relkind OPERATOR(pg_catalog.=) 'f' "
+					   "FROM pg_catalog.pg_inherits i "
+					   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid "
+					   "WHERE i.inhrelid IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d "
+					   "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass) "
+					   "AND NOT c.relispartition "
+					   "AND EXISTS (SELECT FROM pg_catalog.pg_trigger t "
+					   "WHERE t.tgrelid OPERATOR(pg_catalog.=) i.inhparent "
+					   "AND t.tgfoid OPERATOR(pg_catalog.=) %u) "
+					   "AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t "
+					   "WHERE t.tgrelid OPERATOR(pg_catalog.=) i.inhrelid "
+					   "AND t.tgfoid OPERATOR(pg_catalog.=) %u) "
+					   "ORDER BY 1, 2 LIMIT 1",
+					   audit_trigger_oid(), audit_trigger_oid());
+		if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the inheritance parents");
+		if (SPI_processed > 0)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[0];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			char	   *child = SPI_getvalue(tup, desc, 1);
+			char	   *parent = SPI_getvalue(tup, desc, 2);
+			bool		foreign = strcmp(SPI_getvalue(tup, desc, 3), "t") == 0;
+
+			ereport(ERROR,
+					(errcode(ERRCODE_CL_AUDIT_INHERITANCE),
+					 errmsg("table \"%s\" cannot inherit from audited table \"%s\"",
+							child, parent),
+					 errdetail("The audit triggers of a table do not fire for its inheritance children: changes made through \"%s\" to rows of \"%s\" would not be recorded.",
+							   parent, child),
+					 foreign ?
+					 errhint("A foreign table cannot be audited.") :
+					 errhint("Call carbon_ledger.audit_enable() on \"%s\" first; create a new table without INHERITS, audit it, then use ALTER TABLE ... INHERIT.",
+							 child)));
+		}
 	}
 	SPI_finish();
 	PG_RETURN_VOID();

@@ -4,7 +4,10 @@
 -- (ENABLE ALWAYS: also under session_replication_role = replica), except
 -- the deletions of audit_pending by audit_seal(), which owns the queue.
 -- Event triggers refuse disabling, renaming or dropping an audit trigger
--- (which DROP TABLE of an audited table does) outside audit_disable().
+-- (which DROP TABLE of an audited table does) outside audit_disable(), and
+-- making a table that is not audited an inheritance child of an audited
+-- table (CREATE TABLE ... INHERITS, ALTER TABLE ... INHERIT): the parent's
+-- row triggers do not fire for its children's rows.
 
 CREATE TRIGGER audit_log_append_only
 	BEFORE UPDATE OR DELETE ON carbon_ledger.audit_log
@@ -54,7 +57,9 @@ ALTER TABLE carbon_ledger.audit_key
 	ENABLE ALWAYS TRIGGER audit_key_truncate_append_only;
 
 CREATE EVENT TRIGGER carbon_ledger_audit_guard_alter
-	ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'ALTER TRIGGER')
+	ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'ALTER TRIGGER',
+									'CREATE TABLE', 'CREATE FOREIGN TABLE',
+									'ALTER FOREIGN TABLE')
 	EXECUTE FUNCTION carbon_ledger.audit_guard();
 CREATE EVENT TRIGGER carbon_ledger_audit_guard_drop
 	ON sql_drop
@@ -62,6 +67,6 @@ CREATE EVENT TRIGGER carbon_ledger_audit_guard_drop
 ALTER EVENT TRIGGER carbon_ledger_audit_guard_alter ENABLE ALWAYS;
 ALTER EVENT TRIGGER carbon_ledger_audit_guard_drop ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER carbon_ledger_audit_guard_alter IS
-	'Audit triggers stay ENABLE ALWAYS under their own names';
+	'Audit triggers stay ENABLE ALWAYS under their own names; inheritance children of audited tables are audited';
 COMMENT ON EVENT TRIGGER carbon_ledger_audit_guard_drop IS
 	'Audit triggers are dropped only by carbon_ledger.audit_disable()';

@@ -1,0 +1,108 @@
+-- Inheritance children of audited tables.  An audited table's row
+-- triggers do not fire for the rows of its inheritance children (unlike
+-- partitions, which get them cloned), so a change made through the
+-- parent to a child's row would go unrecorded.  Every inheritance child
+-- of an audited table must itself be audited: CREATE TABLE ... INHERITS
+-- and ALTER TABLE ... INHERIT of an audited table by a table that is not
+-- audited are refused (LA011, the event trigger guard), audit_enable()
+-- refuses a table with children that are not audited, and audit_disable()
+-- refuses a child whose parent is audited.  Stands alone; uses schema
+-- audit_inh.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS carbon_ledger;
+RESET client_min_messages;
+\pset format unaligned
+\pset fieldsep ' | '
+
+CREATE FUNCTION pg_temp.try(stmt text,
+	OUT state text, OUT message text, OUT detail text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE stmt;
+	state := '00000';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE,
+		message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
+		hint = PG_EXCEPTION_HINT;
+END
+$$;
+
+CREATE SCHEMA audit_inh;
+CREATE TABLE audit_inh.acct (id int PRIMARY KEY, amount int NOT NULL);
+SELECT carbon_ledger.audit_enable('audit_inh.acct');
+INSERT INTO audit_inh.acct VALUES (1, 100);
+
+-- a new table cannot inherit from an audited table
+SELECT * FROM pg_temp.try($$CREATE TABLE audit_inh.acct_child () INHERITS (audit_inh.acct)$$);
+SELECT to_regclass('audit_inh.acct_child') AS created;
+-- nor an existing table that is not audited
+CREATE TABLE audit_inh.acct_child (id int PRIMARY KEY, amount int NOT NULL);
+SELECT * FROM pg_temp.try($$ALTER TABLE audit_inh.acct_child INHERIT audit_inh.acct$$);
+SELECT count(*) AS parents FROM pg_inherits
+ WHERE inhrelid = 'audit_inh.acct_child'::regclass;
+-- nor a foreign table, which cannot be audited at all
+CREATE FOREIGN DATA WRAPPER audit_inh_fdw;
+CREATE SERVER audit_inh_server FOREIGN DATA WRAPPER audit_inh_fdw;
+SELECT * FROM pg_temp.try($$CREATE FOREIGN TABLE audit_inh.acct_remote ()
+	INHERITS (audit_inh.acct) SERVER audit_inh_server$$);
+CREATE FOREIGN TABLE audit_inh.acct_remote (id int NOT NULL, amount int NOT NULL)
+	SERVER audit_inh_server;
+SELECT * FROM pg_temp.try($$ALTER FOREIGN TABLE audit_inh.acct_remote
+	INHERIT audit_inh.acct$$);
+DROP FOREIGN TABLE audit_inh.acct_remote;
+DROP SERVER audit_inh_server;
+DROP FOREIGN DATA WRAPPER audit_inh_fdw;
+
+-- an audited table may inherit from an audited table: every change made
+-- through the parent is recorded, under the table the row is in
+SELECT carbon_ledger.audit_enable('audit_inh.acct_child');
+ALTER TABLE audit_inh.acct_child INHERIT audit_inh.acct;
+INSERT INTO audit_inh.acct_child VALUES (2, 200);
+UPDATE audit_inh.acct SET amount = amount + 1;
+DELETE FROM audit_inh.acct WHERE id = 2;
+SELECT table_name, operation, old_row, new_row FROM carbon_ledger.audit_log
+ WHERE table_name LIKE 'audit_inh.%' AND operation IN ('INSERT', 'UPDATE', 'DELETE')
+ ORDER BY id;
+INSERT INTO audit_inh.acct_child VALUES (3, 300);
+TRUNCATE audit_inh.acct;
+SELECT table_name, operation FROM carbon_ledger.audit_log
+ WHERE table_name LIKE 'audit_inh.%' AND operation = 'TRUNCATE'
+ ORDER BY table_name;
+
+-- a grandchild must be audited too
+SELECT state, message FROM pg_temp.try($$CREATE TABLE audit_inh.acct_grandchild ()
+	INHERITS (audit_inh.acct_child)$$);
+-- a child of an audited table stays audited while it inherits
+SELECT * FROM pg_temp.try($$SELECT carbon_ledger.audit_disable('audit_inh.acct_child')$$);
+-- NO INHERIT first, then it can be disabled (neither is refused)
+ALTER TABLE audit_inh.acct_child NO INHERIT audit_inh.acct;
+SELECT carbon_ledger.audit_disable('audit_inh.acct_child');
+
+-- audit_enable() refuses a table whose children are not audited
+CREATE TABLE audit_inh.base (id int PRIMARY KEY, v text);
+CREATE TABLE audit_inh.base_child () INHERITS (audit_inh.base);
+SELECT * FROM pg_temp.try($$SELECT carbon_ledger.audit_enable('audit_inh.base')$$);
+SELECT count(*) AS audit_triggers FROM pg_trigger
+ WHERE tgrelid = 'audit_inh.base'::regclass
+   AND tgfoid = 'carbon_ledger.audit_trigger'::regproc;
+SELECT carbon_ledger.audit_enable('audit_inh.base_child');
+SELECT carbon_ledger.audit_enable('audit_inh.base');
+INSERT INTO audit_inh.base_child VALUES (1, 'x');
+UPDATE audit_inh.base SET v = 'y';
+SELECT table_name, operation, new_row FROM carbon_ledger.audit_log
+ WHERE table_name LIKE 'audit_inh.base%' AND operation = 'UPDATE';
+-- disabling the parent first releases the child
+SELECT carbon_ledger.audit_disable('audit_inh.base');
+SELECT carbon_ledger.audit_disable('audit_inh.base_child');
+
+-- tables that are not audited inherit freely; partitions are unaffected
+CREATE TABLE audit_inh.free_child () INHERITS (audit_inh.base);
+CREATE TABLE audit_inh.part (id int PRIMARY KEY) PARTITION BY RANGE (id);
+SELECT carbon_ledger.audit_enable('audit_inh.part');
+CREATE TABLE audit_inh.part1 PARTITION OF audit_inh.part FOR VALUES FROM (0) TO (10);
+SELECT carbon_ledger.audit_disable('audit_inh.part');
+
+SELECT carbon_ledger.audit_disable('audit_inh.acct');
+SELECT carbon_ledger.audit_seal() >= 0 AS sealed;
+SELECT valid, reason FROM carbon_ledger.audit_verify();
+DROP SCHEMA audit_inh CASCADE;
