@@ -1026,7 +1026,10 @@ sweep_if_expired(Datum account_no)
 /*
  * activity_credits_numeric: the credits of an activity whose rate is not
  * exact in 64 bits, or whose credits are beyond range, computed with
- * numeric as the SQL trigger did; raises 22003 when out of range.
+ * numeric as the SQL trigger did; raises 22003 when out of range.  The
+ * products are exact and div() truncates the exact quotient (trunc() of
+ * "/" could round 0.999...9 up to 1 first); the thousandths are turned
+ * into credits by an exact multiplication for the same reason.
  */
 static void
 activity_credits_numeric(Datum rate, int64 grams, int64 eligible,
@@ -1042,12 +1045,12 @@ activity_credits_numeric(Datum rate, int64 grams, int64 eligible,
 
 	if (SPI_execute_with_args(
 							  "SELECT u > 9223372036854775807 OR e > 9223372036854775807 - $4, "
-							  "pg_catalog.trim_scale(e / 1000)::pg_catalog.text, "
-							  "pg_catalog.trim_scale(u / 1000)::pg_catalog.text, "
+							  "pg_catalog.trim_scale(e * 0.001)::pg_catalog.text, "
+							  "pg_catalog.trim_scale(u * 0.001)::pg_catalog.text, "
 							  "CASE WHEN u <= 9223372036854775807 THEN u::pg_catalog.int8 END, "
 							  "CASE WHEN e <= 9223372036854775807 THEN e::pg_catalog.int8 END "
-							  "FROM (SELECT pg_catalog.trunc($1 * $2 / 1000) AS u, "
-							  "pg_catalog.trunc($1 * $3 / 1000) AS e) n",
+							  "FROM (SELECT pg_catalog.div($1 * $2, 1000) AS u, "
+							  "pg_catalog.div($1 * $3, 1000) AS e) n",
 							  4, types, args, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not compute the credits of an activity");
 	if (DatumGetBool(column(1, &isnull)))

@@ -33,6 +33,9 @@ AS $$
 DECLARE
 	first_repayment pg_catalog.date;
 	same		carbon_ledger.green_loan;
+	dividend	pg_catalog.numeric;
+	quotient	pg_catalog.numeric;
+	remainder	pg_catalog.numeric;
 BEGIN
 	IF carbon_ledger.restoring() THEN
 		RETURN NEW;
@@ -135,9 +138,23 @@ BEGIN
 	IF NEW.project_annual_reduction IS NULL THEN
 		NEW.attributed_reduction := NULL;
 	ELSE
-		NEW.attributed_reduction := @extschema@.tco2e_from_grams(
-			pg_catalog.round(@extschema@.tco2e_grams(NEW.project_annual_reduction)
-							 * NEW.principal / NEW.project_investment)::pg_catalog.int8);
+		/*
+		 * grams x principal / investment, rounded half away from zero from
+		 * the exact quotient and remainder: numeric's "/" rounds to about
+		 * 16 significant digits first, which turned x.4999...9 into x.5.
+		 * The investment is positive (checked above); the reduction of a
+		 * plain green loan may be negative.
+		 */
+		dividend := @extschema@.tco2e_grams(NEW.project_annual_reduction)
+			* NEW.principal;
+		quotient := pg_catalog.div(dividend, NEW.project_investment);
+		remainder := dividend - quotient * NEW.project_investment;
+		IF 2 * pg_catalog.abs(remainder) >= pg_catalog.abs(NEW.project_investment) THEN
+			quotient := quotient + pg_catalog.sign(dividend)
+				* pg_catalog.sign(NEW.project_investment);
+		END IF;
+		NEW.attributed_reduction :=
+			@extschema@.tco2e_from_grams(quotient::pg_catalog.int8);
 	END IF;
 
 	IF TG_OP = 'UPDATE' THEN
