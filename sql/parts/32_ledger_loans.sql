@@ -293,14 +293,27 @@ CREATE TRIGGER loan_repayment_check
 	FOR EACH ROW EXECUTE FUNCTION
 	carbon_ledger.booking_trigger('loan_repayment_check');
 
--- loan_book_check: a loan book figure is in whole fen (LD033), never
--- rounded, and below 10^18 yuan; it is kept with two decimals.
+-- loan_book_check: a loan book figure is for a GB/T 2260 code in use on
+-- its date (LD015), so that a mistyped code cannot add to the total row's
+-- denominator; it is in whole fen (LD033), never rounded, and below 10^18
+-- yuan; it is kept with two decimals.  Rows restored from a dump skip the
+-- region check, as accounts and loans do (rows a bank added to
+-- carbon_ledger.region may be restored after them).
 CREATE FUNCTION carbon_ledger.loan_book_check()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+	IF NOT carbon_ledger.restoring()
+		AND NOT @extschema@.gb2260_is_valid(NEW.region_code, NEW.as_of) THEN
+		RAISE EXCEPTION USING ERRCODE = 'LD015',
+			MESSAGE = format('loan book figure rejected: invalid region code "%s"',
+							 NEW.region_code),
+			DETAIL = format('Loan book figure of %s: "%s" is not a GB/T 2260 code in use on that date.',
+							NEW.as_of, NEW.region_code),
+			HINT = 'See carbon_ledger.region for the codes and their years of use.';
+	END IF;
 	IF NEW.total_loan_balance <> pg_catalog.round(NEW.total_loan_balance, 2) THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD033',
 			MESSAGE = 'loan book figure rejected: amounts must be whole fen',

@@ -112,10 +112,12 @@ COMMENT ON FUNCTION carbon_ledger.report_prefecture(pg_catalog.text) IS
 -- region (report_prefecture of the account, loan or loan book region)
 -- plus a total row (region_code NULL), present with zeros even for an
 -- empty ledger.  What is booked at province level has no row of its own:
--- it counts in the total row only.  The total row's loan book is, province
--- by province, the province's own figure or else the sum of its
--- prefectures'; its green share is NULL unless every green loan balance
--- has a loan book figure over it.
+-- it counts in the total row only.  A group's loan book figure is that of
+-- the latest date on or before period_end among the codes reported there
+-- (a retired code's older figure does not add to its successor's).  The
+-- total row's loan book is, province by province, the province's own
+-- figure or else the sum of its prefectures'; its green share is NULL
+-- unless every green loan balance has a loan book figure over it.
 -- Days are those of each account's programme time zone, so the result
 -- never depends on the session's TimeZone.  STRICT: a NULL bound gives no
 -- rows rather than a row of meaningless zeros.
@@ -210,12 +212,18 @@ WITH codes AS (
 			   FILTER (WHERE l.carbon_reduction_loan AND l.bal > 0) AS cr_grams
 	FROM loans l GROUP BY l.pref
 ), book_sum AS (
-	SELECT m.pref, sum(b.total_loan_balance) AS total
-	FROM (SELECT DISTINCT ON (b.region_code) b.region_code, b.total_loan_balance
-		  FROM carbon_ledger.loan_book b WHERE b.as_of <= period_end
-		  ORDER BY b.region_code, b.as_of DESC) b
-	JOIN map m ON m.code = b.region_code
-	GROUP BY m.pref
+	-- per group, the figures of the latest date on or before period_end
+	-- among all the codes reported there: a retired code's figure is the
+	-- same area's as its successor's, and an older one must not add to a
+	-- newer one
+	SELECT b.pref, sum(b.total_loan_balance) AS total
+	FROM (SELECT m.pref, b.as_of, b.total_loan_balance,
+				 max(b.as_of) OVER (PARTITION BY m.pref) AS latest
+		  FROM carbon_ledger.loan_book b
+		  JOIN map m ON m.code = b.region_code
+		  WHERE b.as_of <= period_end) b
+	WHERE b.as_of = b.latest
+	GROUP BY b.pref
 ), prefs AS (
 	SELECT DISTINCT m.pref, m.is_region, m.prov FROM map m
 ), joined AS (

@@ -409,9 +409,21 @@ WITH acc AS (
 		   l.cr_bal - coalesce(r.cr_repaid, 0) AS cr_bal, r.cr_grams
 	FROM lent l JOIN per_region r USING (region_code)
 ), book AS (
-	SELECT DISTINCT ON (b.region_code) b.region_code, b.total_loan_balance
-	FROM national.loan_book b WHERE b.as_of <= %3$L
-	ORDER BY b.region_code, b.as_of DESC
+	-- as in carbon_ledger.regional_summary(): per group (today's
+	-- prefecture, or the province of a province-level code), the figures
+	-- of the latest date on or before period_end among all the codes
+	-- reported there, so that a retired code's older figure does not add
+	-- to its successor's
+	SELECT b.pref, sum(b.total_loan_balance) AS total
+	FROM (SELECT m.pref, b.as_of, b.total_loan_balance,
+				 max(b.as_of) OVER (PARTITION BY m.pref) AS latest
+		  FROM national.loan_book b
+		  CROSS JOIN LATERAL
+			  (SELECT coalesce(carbon_ledger.report_prefecture(b.region_code),
+							   substr(b.region_code, 1, 2) || '0000') AS pref) m
+		  WHERE b.as_of <= %3$L) b
+	WHERE b.as_of = b.latest
+	GROUP BY b.pref
 ), codes AS (
 	SELECT acc.region_code FROM acc
 	UNION SELECT lent.region_code FROM lent
@@ -427,8 +439,7 @@ WITH acc AS (
 		   coalesce(act.grams, 0) AS grams,
 		   coalesce(act.earned, 0) AS earned,
 		   coalesce(red.redeemed, 0) AS redeemed,
-		   loans.bal, loans.bal_before, book.total_loan_balance AS total,
-		   loans.cr_bal, loans.cr_grams
+		   loans.bal, loans.bal_before, loans.cr_bal, loans.cr_grams
 	FROM codes c
 	CROSS JOIN LATERAL
 		(SELECT carbon_ledger.report_prefecture(c.region_code) AS pref,
@@ -437,7 +448,6 @@ WITH acc AS (
 	LEFT JOIN act USING (region_code)
 	LEFT JOIN red USING (region_code)
 	LEFT JOIN loans USING (region_code)
-	LEFT JOIN book USING (region_code)
 ), by_pref AS (
 	SELECT pref, is_region, prov, sum(accounts) AS accounts,
 		   sum(new_accounts) AS new_accounts,
@@ -445,10 +455,11 @@ WITH acc AS (
 		   sum(earned) AS earned, sum(redeemed) AS redeemed,
 		   coalesce(sum(bal), 0.00) AS bal,
 		   coalesce(sum(bal_before), 0.00) AS bal_before,
-		   sum(total) AS total,
+		   max(book.total) AS total,	/* one row per pref, or none */
 		   coalesce(sum(cr_bal), 0.00) AS cr_bal,
 		   coalesce(sum(cr_grams), 0) AS cr_grams
-	FROM joined GROUP BY pref, is_region, prov
+	FROM joined LEFT JOIN book USING (pref)
+	GROUP BY pref, is_region, prov
 ), prov_book AS (
 	-- per province: its own loan book figure, or else its prefectures'
 	SELECT p.prov,

@@ -172,6 +172,52 @@ SELECT region_code, accounts, green_loan_balance, total_loan_balance,
 	   round(green_loan_share * 100, 2) AS share_pct
 FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31');
 
+-- A loan book figure needs a GB/T 2260 code in use on its date (LD015);
+-- in the year of a change both codes are (542300 was retired and 540200
+-- created in 2014).
+CREATE FUNCTION pg_temp.try(stmt text,
+	OUT state text, OUT message text, OUT detail text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE stmt;
+	state := '00000';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE,
+		message = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL,
+		hint = PG_EXCEPTION_HINT;
+END
+$$;
+DELETE FROM carbon_ledger.loan_book;
+SELECT b.code, b.as_of, t.*
+FROM (VALUES ('abc', '2025-03-31'), ('540199', '2025-03-31'),
+			 ('542300', '2015-03-31'), ('540200', '2013-12-31'),
+			 ('542300', '2014-06-30'), ('540200', '2014-06-30')) b(code, as_of),
+	 LATERAL pg_temp.try(format('INSERT INTO carbon_ledger.loan_book VALUES (%L, %L, 1000)',
+								b.code, b.as_of)) t;
+-- an update is checked too
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.loan_book
+	SET as_of = '2015-06-30' WHERE region_code = '542300'$$);
+
+-- Figures of a retired code and of its successor are one series: the
+-- latest on or before period_end counts, not their sum.  542300's figure
+-- of 2013 is superseded by 540200's of 2025 (8,000, not 13,000); in a
+-- period of 2013 it is the latest (5,000).  The figures of one date are
+-- added up (codes of areas that were merged): two of 2014-06-30, when
+-- both codes were in use, make 7,000.
+DELETE FROM carbon_ledger.loan_book;
+INSERT INTO carbon_ledger.loan_book (region_code, as_of, total_loan_balance)
+VALUES ('542300', '2013-12-31', 5000), ('540200', '2025-03-31', 8000);
+SELECT region_code, total_loan_balance
+FROM carbon_ledger.regional_summary('2025-01-01', '2025-03-31');
+SELECT region_code, total_loan_balance
+FROM carbon_ledger.regional_summary('2013-10-01', '2013-12-31')
+WHERE region_code IS NULL OR region_code = '540200';
+INSERT INTO carbon_ledger.loan_book (region_code, as_of, total_loan_balance)
+VALUES ('542300', '2014-06-30', 3000), ('540200', '2014-06-30', 4000);
+SELECT region_code, total_loan_balance
+FROM carbon_ledger.regional_summary('2014-01-01', '2014-12-31')
+WHERE region_code IS NULL OR region_code = '540200';
+
 SELECT * FROM carbon_ledger.check_balances();
 
 \c :main_db

@@ -379,6 +379,8 @@ is( join("\n",
 # 540200 日喀则市) and a loan book figure for the whole province: both
 # reports put the loan in today's prefecture, give the province no row of
 # its own, and take the province's figure as the total row's denominator.
+# A loan book figure of 2013 under the retired prefecture 542300 is
+# superseded by 540200's later ones, not added to them.
 # A period that ends before it starts is refused by both.
 for my $target ([ $coord, 'national' ], [ $single, 'carbon_ledger' ])
 {
@@ -390,7 +392,8 @@ for my $target ([ $coord, 'national' ], [ $single, 'carbon_ledger' ])
 		VALUES ('GL-RETIRED', '91350100M000100Y43', '542301', 'hydro',
 				800000, '2013-06-01', '2033-06-01', 4.0, 800000);
 		INSERT INTO $schema.loan_book (region_code, as_of, total_loan_balance)
-		VALUES ('540000', '2025-12-31', 900000000000)});
+		VALUES ('540000', '2025-12-31', 900000000000),
+			   ('542300', '2013-12-31', 5000000)});
 }
 {
 	my $sql = q{SELECT s::text FROM %s.regional_summary('2024-01-01', '2025-12-31') s};
@@ -401,6 +404,11 @@ for my $target ([ $coord, 'national' ], [ $single, 'carbon_ledger' ])
 		'no row for a retired code or for the province');
 	like($expected, qr/^\(,total,total,.*,900000000000(\.00)?,0\.0/m,
 		'the total row takes the province\'s loan book figure');
+	my $book = $single->safe_psql('ledger',
+		q{SELECT total_loan_balance FROM carbon_ledger.loan_book
+		  WHERE region_code = '540200' AND as_of = '2025-12-31'});
+	like($expected, qr/^\(540200,[^\n]*,\Q$book\E,/m,
+		'a retired code\'s older loan book figure does not add to its successor\'s');
 	my ($ret, $out, $err) = $coord->psql('ledger',
 		q{SELECT * FROM national.regional_summary('2025-03-31', '2025-01-01')});
 	like($err, qr/period_start must not be after period_end/,
