@@ -64,6 +64,7 @@
 #include "nodes/value.h"
 #include "optimizer/cost.h"
 #include "parser/parse_func.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/guc.h"
@@ -85,6 +86,7 @@ PG_FUNCTION_INFO_V1(cl_booking_trigger);
 PG_FUNCTION_INFO_V1(cl_expire_credits);
 PG_FUNCTION_INFO_V1(cl_kind_is_normal);
 PG_FUNCTION_INFO_V1(cl_account_has_ledger_rows);
+PG_FUNCTION_INFO_V1(cl_ledger_row_any);
 
 /* true only while the ledger's own booking code runs (see above) */
 static bool booking_active = false;
@@ -258,51 +260,112 @@ cl_booking(PG_FUNCTION_ARGS)
 }
 
 /*
- * account_has_ledger_rows: whether an activity or a redemption names the
- * account, as the latest snapshot sees the tables, not the transaction's.
+ * latest_select: runs a query, prepared once into *kept, with the latest
+ * snapshot rather than the transaction's, and leaves its rows in
+ * SPI_tuptable (SPI must be connected).
  *
- * The account guard asks it before an account is deleted.  A booking
- * locks the account row but writes it only when the balance changes: an
+ * The account guard's checks read the ledger this way.  A booking locks
+ * the account row but writes it only when the balance changes: an
  * activity that earns no credits leaves the row as it was, so a DELETE at
  * REPEATABLE READ or SERIALIZABLE that started before such a booking
  * committed meets no update conflict, and its snapshot does not show the
- * new activity.  The DELETE has waited for the booking's row lock, so
- * every booking on the account has committed or aborted by now, and the
- * latest snapshot shows what it left; PostgreSQL's foreign key checks read
- * the referencing table the same way (SPI_execute_snapshot), for the same
+ * new activity; a TRUNCATE, which waits for every booking to finish, has
+ * the same blind spot.  By the time the guard runs, the DELETE has waited
+ * for the booking's row lock (the TRUNCATE for its table lock), so every
+ * booking on the account has committed or aborted, and the latest
+ * snapshot shows what it left.  PostgreSQL's foreign key checks read the
+ * referencing table the same way (SPI_execute_snapshot), for the same
  * reason.
+ */
+static void
+latest_select(SPIPlanPtr *kept, const char *sql, int nargs, Oid *types,
+			  Datum *values)
+{
+	if (*kept == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(sql, nargs, types);
+
+		if (p == NULL || SPI_keepplan(p) != 0)
+			elog(ERROR, "could not prepare a ledger rows check: %s",
+				 SPI_result_code_string(SPI_result));
+		*kept = p;
+	}
+	if (SPI_execute_snapshot(*kept, values, NULL, GetLatestSnapshot(),
+							 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "a ledger rows check failed");
+}
+
+/*
+ * account_has_ledger_rows(account_no): whether an activity or a redemption
+ * names the account, as the latest snapshot sees them (the account
+ * guard's DELETE check; see latest_select).
  */
 Datum
 cl_account_has_ledger_rows(PG_FUNCTION_ARGS)
 {
 	static SPIPlanPtr check = NULL;
 	Datum		account_no = PG_GETARG_DATUM(0);
+	Oid			type = TEXTOID;
 	bool		found;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (check == NULL)
-	{
-		Oid			type = TEXTOID;
-		SPIPlanPtr	p;
-
-		p = SPI_prepare("SELECT 1 FROM carbon_ledger.activity x "
-						"WHERE x.account_no OPERATOR(pg_catalog.=) $1 "
-						"UNION ALL "
-						"SELECT 1 FROM carbon_ledger.redemption x "
-						"WHERE x.account_no OPERATOR(pg_catalog.=) $1 "
-						"LIMIT 1", 1, &type);
-		if (p == NULL || SPI_keepplan(p) != 0)
-			elog(ERROR, "could not prepare the account's ledger rows check: %s",
-				 SPI_result_code_string(SPI_result));
-		check = p;
-	}
-	if (SPI_execute_snapshot(check, &account_no, NULL, GetLatestSnapshot(),
-							 InvalidSnapshot, true, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "the account's ledger rows check failed");
+	latest_select(&check,
+				  "SELECT 1 FROM carbon_ledger.activity x "
+				  "WHERE x.account_no OPERATOR(pg_catalog.=) $1 "
+				  "UNION ALL "
+				  "SELECT 1 FROM carbon_ledger.redemption x "
+				  "WHERE x.account_no OPERATOR(pg_catalog.=) $1 "
+				  "LIMIT 1", 1, &type, &account_no);
 	found = SPI_processed > 0;
 	SPI_finish();
 	PG_RETURN_BOOL(found);
+}
+
+/*
+ * ledger_row_any(): some row of the tables that refer to accounts by
+ * account_no, as {account_no, table name}, or NULL when they are all
+ * empty, as the latest snapshot sees them (the account guard's TRUNCATE
+ * check; see latest_select).
+ */
+Datum
+cl_ledger_row_any(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr check = NULL;
+	MemoryContext upper = CurrentMemoryContext;
+	char	   *found[2] = {NULL, NULL};
+	Datum		elems[2];
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	latest_select(&check,
+				  "(SELECT a.account_no, 'activity' FROM carbon_ledger.activity a LIMIT 1) "
+				  "UNION ALL (SELECT r.account_no, 'redemption' "
+				  "FROM carbon_ledger.redemption r LIMIT 1) "
+				  "UNION ALL (SELECT q.account_no, 'request' "
+				  "FROM carbon_ledger.request q LIMIT 1) "
+				  "UNION ALL (SELECT l.account_no, 'credit_lot' "
+				  "FROM carbon_ledger.credit_lot l LIMIT 1) "
+				  "UNION ALL (SELECT c.account_no, 'credit_allocation' "
+				  "FROM carbon_ledger.credit_allocation c LIMIT 1) "
+				  "UNION ALL (SELECT e.account_no, 'credit_expiry' "
+				  "FROM carbon_ledger.credit_expiry e LIMIT 1) "
+				  "LIMIT 1", 0, NULL, NULL);
+	for (int i = 0; SPI_processed > 0 && i < 2; i++)
+	{
+		char	   *v = SPI_getvalue(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, i + 1);
+
+		found[i] = MemoryContextStrdup(upper, v ? v : "");
+	}
+	SPI_finish();
+
+	if (found[0] == NULL)
+		PG_RETURN_NULL();
+	elems[0] = CStringGetTextDatum(found[0]);
+	elems[1] = CStringGetTextDatum(found[1]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, 2, TEXTOID, -1, false,
+										  TYPALIGN_INT));
 }
 
 /*

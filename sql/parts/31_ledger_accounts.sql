@@ -269,6 +269,18 @@ REVOKE ALL ON FUNCTION carbon_ledger.account_has_ledger_rows(pg_catalog.text)
 COMMENT ON FUNCTION carbon_ledger.account_has_ledger_rows(pg_catalog.text) IS
 	'whether ledger rows name the account, as the latest snapshot sees them (the account guard''s check)';
 
+-- ledger_row_any(): {account_no, table} of some row of the tables that
+-- refer to accounts by number, or NULL when there is none, read with the
+-- latest snapshot (the account guard's TRUNCATE check: a TRUNCATE at
+-- REPEATABLE READ must see a booking that committed after its snapshot).
+CREATE FUNCTION carbon_ledger.ledger_row_any()
+RETURNS pg_catalog.text[]
+LANGUAGE C VOLATILE
+AS 'MODULE_PATHNAME', 'cl_ledger_row_any';
+REVOKE ALL ON FUNCTION carbon_ledger.ledger_row_any() FROM PUBLIC;
+COMMENT ON FUNCTION carbon_ledger.ledger_row_any() IS
+	'some row of the tables that refer to accounts, as {account_no, table}, as the latest snapshot sees them (the account guard''s TRUNCATE check)';
+
 -- account_guard: validates accounts on insert and update: region code in
 -- use when the account opened, balance untouchable from outside the
 -- ledger, a closed account stays closed; an account with ledger rows
@@ -284,30 +296,22 @@ DECLARE
 	tz			pg_catalog.text;
 	acct		pg_catalog.text;
 	tab			pg_catalog.text;
+	found_row	pg_catalog.text[];
 BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
 		/*
 		 * The ledger's rows refer to accounts by account_no without a
 		 * foreign key, so nothing else stops TRUNCATE (of the table, or of
 		 * programme CASCADE) from leaving them without their account.  Any
-		 * row of any of those tables refuses it; one account is named.
+		 * row of any of those tables refuses it; one account is named.  The
+		 * rows are read with the latest snapshot, as for DELETE below: at
+		 * REPEATABLE READ the transaction's own snapshot may predate a
+		 * booking that committed while the TRUNCATE waited for its lock.
 		 */
-		SELECT x.account_no, x.tab INTO acct, tab FROM (
-			(SELECT a.account_no, 'activity' FROM carbon_ledger.activity a LIMIT 1)
-			UNION ALL
-			(SELECT r.account_no, 'redemption' FROM carbon_ledger.redemption r LIMIT 1)
-			UNION ALL
-			(SELECT q.account_no, 'request' FROM carbon_ledger.request q LIMIT 1)
-			UNION ALL
-			(SELECT l.account_no, 'credit_lot' FROM carbon_ledger.credit_lot l LIMIT 1)
-			UNION ALL
-			(SELECT c.account_no, 'credit_allocation'
-			 FROM carbon_ledger.credit_allocation c LIMIT 1)
-			UNION ALL
-			(SELECT e.account_no, 'credit_expiry' FROM carbon_ledger.credit_expiry e LIMIT 1)
-		) AS x (account_no, tab)
-		LIMIT 1;
-		IF FOUND THEN
+		found_row := carbon_ledger.ledger_row_any();
+		IF found_row IS NOT NULL THEN
+			acct := found_row[1];
+			tab := found_row[2];
 			RAISE EXCEPTION USING ERRCODE = 'LD013',
 				MESSAGE = format('TRUNCATE of %s.%s rejected: accounts have ledger rows',
 								 TG_TABLE_SCHEMA, TG_TABLE_NAME),
