@@ -10,7 +10,9 @@
 -- The validators and roll-ups below live in the extension's schema, where
 -- every role can call them, while carbon_ledger and its tables are open
 -- to the extension's roles only: they are SECURITY DEFINER, so that they
--- read the table as its owner and answer any caller.
+-- read the table as its owner and answer any caller.  They compare codes
+-- under the "C" collation, whatever collation the argument comes with: a
+-- nondeterministic one could take a full-width digit for an ASCII one.
 
 CREATE TABLE carbon_ledger.region (
 	code		pg_catalog.text NOT NULL
@@ -58,7 +60,7 @@ LANGUAGE sql STRICT STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT EXISTS (SELECT 1 FROM carbon_ledger.region r
-				   WHERE r.code OPERATOR(pg_catalog.=) $1
+				   WHERE r.code OPERATOR(pg_catalog.=) ($1 COLLATE pg_catalog."C")
 					 AND r.retired_year IS NULL)
 $$;
 COMMENT ON FUNCTION @extschema@.gb2260_is_valid(pg_catalog.text) IS
@@ -78,7 +80,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT EXISTS (
 		SELECT 1 FROM carbon_ledger.region r
-		WHERE r.code OPERATOR(pg_catalog.=) $1
+		WHERE r.code OPERATOR(pg_catalog.=) ($1 COLLATE pg_catalog."C")
 		  AND r.first_year OPERATOR(pg_catalog.<=)
 			  pg_catalog.date_part('year', $2)
 		  AND (r.retired_year IS NULL OR
@@ -113,7 +115,7 @@ AS $$
 			(ARRAY['110000', '120000', '310000', '500000']) THEN r.code
 	END
 	FROM carbon_ledger.region r
-	WHERE r.code OPERATOR(pg_catalog.=) $1
+	WHERE r.code OPERATOR(pg_catalog.=) ($1 COLLATE pg_catalog."C")
 	ORDER BY r.first_year DESC
 	LIMIT 1
 $$;
@@ -129,10 +131,11 @@ AS $$
 	SELECT p.code
 	FROM carbon_ledger.region p
 	WHERE p.code OPERATOR(pg_catalog.=)
-		  (pg_catalog.substr($1, 1, 2) OPERATOR(pg_catalog.||) '0000')
+		  (pg_catalog.substr($1, 1, 2) OPERATOR(pg_catalog.||) '0000'
+		   COLLATE pg_catalog."C")
 	  AND p.level OPERATOR(pg_catalog.=) 'province'
 	  AND EXISTS (SELECT 1 FROM carbon_ledger.region r
-				  WHERE r.code OPERATOR(pg_catalog.=) $1)
+				  WHERE r.code OPERATOR(pg_catalog.=) ($1 COLLATE pg_catalog."C"))
 	ORDER BY p.first_year DESC
 	LIMIT 1
 $$;

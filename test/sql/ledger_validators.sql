@@ -99,6 +99,18 @@ SELECT d, gb2260_is_valid('542421', d) AS naqu_county,
 FROM unnest('{2016-12-31, 2017-06-01, 2018-01-01, 2022-12-31, 2023-03-01,
 			  2023-12-31, 2024-01-01}'::date[]) AS d;
 
+-- under a nondeterministic collation that takes full-width digits for
+-- ASCII ones, a full-width code is still no code (codes compare under "C")
+CREATE COLLATION regress_validators_ci
+	(provider = icu, locale = 'und-u-ks-level1', deterministic = false);
+SELECT gb2260_is_valid('５４０１０２' COLLATE regress_validators_ci) AS today,
+	   gb2260_is_valid('５４０１０２' COLLATE regress_validators_ci,
+					   '2020-01-01') AS on_date,
+	   gb2260_prefecture('５４０１０２' COLLATE regress_validators_ci) AS prefecture,
+	   gb2260_province('５４０１０２' COLLATE regress_validators_ci) AS province,
+	   gb2260_is_valid('540102' COLLATE regress_validators_ci) AS ascii;
+DROP COLLATION regress_validators_ci;
+
 -- the validators that read carbon_ledger.region answer any role, not only
 -- the extension's roles (they read the table as its owner)
 CREATE ROLE regress_validators_plain;
