@@ -294,8 +294,9 @@ CREATE TRIGGER loan_repayment_check
 	carbon_ledger.booking_trigger('loan_repayment_check');
 
 -- loan_book_check: a loan book figure is for a GB/T 2260 code in use on
--- its date (LD015), so that a mistyped code cannot add to the total row's
--- denominator; it is in whole fen (LD033), never rounded, and below 10^18
+-- its date, of a prefecture-level region or a province (LD015), so that a
+-- mistyped code cannot add to the total row's denominator nor a county's
+-- figure hide its neighbours'; it is in whole fen (LD033), never rounded, and below 10^18
 -- yuan; it is kept with two decimals.  Rows restored from a dump skip the
 -- region check, as accounts and loans do (rows a bank added to
 -- carbon_ledger.region may be restored after them).
@@ -304,6 +305,8 @@ RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	pref		pg_catalog.text;
 BEGIN
 	IF NOT carbon_ledger.restoring()
 		AND NOT @extschema@.gb2260_is_valid(NEW.region_code, NEW.as_of) THEN
@@ -313,6 +316,24 @@ BEGIN
 			DETAIL = format('Loan book figure of %s: "%s" is not a GB/T 2260 code in use on that date.',
 							NEW.as_of, NEW.region_code),
 			HINT = 'See carbon_ledger.region for the codes and their years of use.';
+	END IF;
+	/*
+	 * Figures are per prefecture-level region or per province: a report
+	 * takes the latest date among the codes of a prefecture, so figures
+	 * of its counties, recorded on different dates, would not add up.
+	 */
+	IF NOT carbon_ledger.restoring() THEN
+		pref := @extschema@.gb2260_prefecture(NEW.region_code);
+		IF pref IS DISTINCT FROM NEW.region_code
+			AND @extschema@.gb2260_province(NEW.region_code)
+				IS DISTINCT FROM NEW.region_code THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD015',
+				MESSAGE = format('loan book figure rejected: region code "%s" is not prefecture-level',
+								 NEW.region_code),
+				DETAIL = format('Loan book figures are kept per prefecture-level region or per province; "%s" is a county of "%s".',
+								NEW.region_code, pref),
+				HINT = format('Record the total of "%s" instead.', pref);
+		END IF;
 	END IF;
 	IF NEW.total_loan_balance <> pg_catalog.round(NEW.total_loan_balance, 2) THEN
 		RAISE EXCEPTION USING ERRCODE = 'LD033',
