@@ -297,6 +297,7 @@ DECLARE
 	acct		pg_catalog.text;
 	tab			pg_catalog.text;
 	found_row	pg_catalog.text[];
+	first_activity pg_catalog.timestamptz;
 BEGIN
 	IF TG_OP = 'TRUNCATE' THEN
 		/*
@@ -404,6 +405,21 @@ BEGIN
 								NEW.region_code,
 								(NEW.opened_at AT TIME ZONE tz)::pg_catalog.date),
 				HINT = 'See carbon_ledger.region for the codes and their years of use.';
+		END IF;
+	END IF;
+
+	/* no activity may precede the opening, whichever was written first */
+	IF TG_OP = 'UPDATE' AND NEW.opened_at > OLD.opened_at THEN
+		SELECT pg_catalog.min(x.occurred_at) INTO first_activity
+		FROM carbon_ledger.activity x
+		WHERE x.account_no = OLD.account_no;
+		IF first_activity < NEW.opened_at THEN
+			RAISE EXCEPTION USING ERRCODE = 'LD026',
+				MESSAGE = format('opening of account "%s" cannot move after its first activity',
+								 OLD.account_no),
+				DETAIL = format('Account "%s" has an activity that occurred at %s; the opening would be %s.',
+								OLD.account_no, first_activity, NEW.opened_at),
+				HINT = 'An opening date can move earlier, or later up to the first activity.';
 		END IF;
 	END IF;
 	RETURN NEW;

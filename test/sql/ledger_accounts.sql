@@ -155,6 +155,16 @@ FROM carbon_ledger.account WHERE account_no LIKE 'ACC-%' ORDER BY 1;
 SELECT * FROM pg_temp.try($$INSERT INTO carbon_ledger.activity
 	(account_no, kind, reduction, occurred_at, request_id)
 	VALUES ('ACC-1', 'walk', '1 kg', '2023-12-31 23:59+08', 'acc-x8')$$);
+-- nor can the opening move after an activity booked already; earlier, or
+-- later up to the first activity, it can
+SELECT min(occurred_at) AS first_activity FROM carbon_ledger.activity
+WHERE account_no = 'ACC-1';
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.account
+	SET opened_at = '2025-01-01 00:00+08' WHERE account_no = 'ACC-1'$$);
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.account
+	SET opened_at = '2023-06-01 00:00+08' WHERE account_no = 'ACC-1'$$);
+SELECT * FROM pg_temp.try($$UPDATE carbon_ledger.account
+	SET opened_at = '2024-01-01 00:00+08' WHERE account_no = 'ACC-1'$$);
 
 -- nothing of the rejected attempts was recorded
 SELECT count(*) AS rejected_requests_recorded FROM carbon_ledger.request
