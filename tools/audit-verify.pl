@@ -9,18 +9,22 @@
 # hash (HMAC-SHA-256 for keyed blocks) and its link to the block before.
 #
 #   audit-verify.pl export DIR [--with-keys]
-#       write DIR/audit_log.jsonl, audit_block_xact.jsonl, audit_block.jsonl
-#       and audit_pending.jsonl (and audit_key.jsonl with --with-keys, as a
-#       superuser) with psql, which connects as the PG* variables say
+#       write DIR/audit_log.jsonl, audit_block_xact.jsonl, audit_block.jsonl,
+#       audit_pending.jsonl and audit_key.jsonl (the key list: ids and first
+#       blocks, when the role may read them; with --with-keys, as a
+#       superuser, the keys too) with psql, which connects as the PG*
+#       variables say, all from one snapshot
 #   audit-verify.pl check DIR [--digest BLOCK_NO:HEX] [--max-problems N]
-#       verify an export; DIR/audit_key.jsonl, when present, gives the keys
+#       verify an export; DIR/audit_key.jsonl, when present, lists the keys
 #
 # "check" prints one line per problem found and a summary, and exits 0 when
 # the trail holds, 1 when it does not, 2 on bad usage or unreadable input.
 use strict;
 use warnings;
+use B ();
 use Digest::SHA qw(sha256 hmac_sha256);
 use Encode qw(encode_utf8);
+use File::Spec;
 
 my $FORMAT_VERSION = 1;
 my $ZERO_HASH = "\0" x 32;
@@ -57,14 +61,44 @@ my %EXPORT = (
 		'xact_start', xact_start::text)
 		FROM carbon_ledger.audit_pending},
 	audit_key => q{json_build_object('key_id', key_id::text,
+		'first_block', first_block::text)
+		FROM carbon_ledger.audit_key ORDER BY key_id},
+	audit_key_material => q{json_build_object('key_id', key_id::text,
 		'key', encode(key, 'hex'), 'first_block', first_block::text)
 		FROM carbon_ledger.audit_key ORDER BY key_id},
 );
 
+# What each field of an exported row must be, as the export writes it: int
+# (a decimal integer, as text or a JSON number), text (a string; a number
+# stands for its text), hex (a hash: 64 hex digits), key (hex digits),
+# image (a JSON object whose values are strings or null); a trailing ?
+# allows null.  Anything else cannot come from the table's column: the row
+# is reported, never guessed at.  Of audit_log the fields that place a
+# record (id, transaction, ordinal) are in %FIELDS; the others, checked by
+# check_record(), only make its record one that was not hashed.
+my %FIELDS = (
+	audit_log => { id => 'int', xid => 'int', ordinal => 'int',
+		xact_start => 'text' },
+	audit_block_xact => { block_no => 'int', position => 'int', xid => 'int',
+		xact_start => 'text', n_records => 'int', merkle_root => 'hex' },
+	audit_block => { block_no => 'int', prev_hash => 'hex',
+		merkle_root => 'hex', n_transactions => 'int', n_records => 'int',
+		system_identifier => 'int', database_oid => 'int', key_id => 'int?',
+		format_version => 'int', block_hash => 'hex' },
+	audit_pending => { xid => 'int', xact_start => 'text' },
+	audit_key => { key_id => 'int', first_block => 'int', key => 'key?' },
+);
+my %RECORD_FIELDS = (table_name => 'text', operation => 'text',
+	session_user_name => 'text', current_user_name => 'text',
+	stmt_time => 'text', format_version => 'int', row_key => 'image?',
+	old_row => 'image?', new_row => 'image?', leaf_hash => 'hex');
+my %TYPE_NAME = (int => 'an integer', text => 'text', hex => 'a hash in hex',
+	key => 'a key in hex', image => 'a row image');
+
 # JSON::PP is a core module; JSON::XS (Debian: libjson-xs-perl), when
 # installed, decodes the same text ten times faster.
-my $json = eval { require JSON::XS; JSON::XS->new->utf8 }
-  // do { require JSON::PP; JSON::PP->new->utf8 };
+my $json = eval { require JSON::XS; JSON::XS->new->utf8->allow_nonref }
+  // do { require JSON::PP; JSON::PP->new->utf8->allow_nonref };
 my @problems;
 my $max_problems = 20;
 
@@ -76,41 +110,149 @@ sub usage
 	exit 2;
 }
 
-# export_table(DIR, TABLE): write one table as JSON lines, one row a line.
-sub export_table
+# export(DIR, WITH_KEYS): write every table as JSON lines, one row a line,
+# from one psql session in one REPEATABLE READ transaction: tables read in
+# separate snapshots disagree whenever a seal commits in between (records
+# of a transaction missing from the log but sealed in a block).  The
+# session's encoding is UTF-8 whatever PGCLIENTENCODING says (the files are
+# UTF-8, and every character has a UTF-8 form).  The key list, without the
+# keys, is written when the role may read it: without it check cannot tell
+# whether keyed blocks were downgraded to plain SHA-256.
+sub export
 {
-	my ($dir, $table) = @_;
-	# separate commands: psql fetches a lone SELECT in batches of
-	# FETCH_COUNT rows, not a string of several statements
+	my ($dir, $with_keys) = @_;
+	my @tables = qw(audit_log audit_block_xact audit_block audit_pending);
+	my $keys = "$dir/audit_key.jsonl";
+	# absolute: \o takes a name starting with | for a command to run
+	$dir = File::Spec->rel2abs($dir);
+	die "$0: $dir: a directory name must not hold control characters\n"
+	  if $dir =~ /[\x00-\x1f\x7f]/;
+	unlink $keys or $!{ENOENT} or die "$0: cannot remove $keys: $!\n";
+	# each SELECT alone, so that psql fetches it by FETCH_COUNT rows (it
+	# does so inside a transaction too); file names in psql variables,
+	# which \o takes as they are
+	my $script = join('',
+		"SET client_encoding = 'UTF8';\n",
+		"SET TimeZone = 'UTC';\n", "SET DateStyle = 'ISO';\n",
+		"SET search_path = pg_catalog;\n",
+		"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n",
+		map { "\\o :f_$_\nSELECT $EXPORT{$_};\n" } @tables);
+	if ($with_keys)
+	{
+		$script .= "\\o :f_audit_key\nSELECT $EXPORT{audit_key_material};\n";
+	}
+	else
+	{
+		$script .= "SELECT has_column_privilege('carbon_ledger.audit_key', "
+		  . "'key_id', 'SELECT') AND has_column_privilege("
+		  . "'carbon_ledger.audit_key', 'first_block', 'SELECT') AS key_list \\gset\n"
+		  . "\\if :key_list\n\\o :f_audit_key\nSELECT $EXPORT{audit_key};\n\\endif\n";
+	}
+	$script .= "\\o\nCOMMIT;\n";
 	my @cmd = ('psql', '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1',
-		'-v', 'FETCH_COUNT=10000', '-o', "$dir/$table.jsonl",
-		'-c', "SET TimeZone = 'UTC'", '-c', "SET DateStyle = 'ISO'",
-		'-c', "SELECT $EXPORT{$table}");
-	system(@cmd) == 0 or die "$0: exporting $table failed\n";
+		'-v', 'FETCH_COUNT=10000',
+		map({ ('-v', "f_$_=$dir/$_.jsonl") } @tables, 'audit_key'),
+		'-f', '-');
+	local $ENV{PGCLIENTENCODING} = 'UTF8';
+	local $SIG{PIPE} = 'IGNORE';
+	open(my $psql, '|-', @cmd) or die "$0: cannot run psql: $!\n";
+	print $psql $script;
+	close($psql) or die "$0: exporting the audit trail failed\n";
+	print STDERR "$0: warning: this role cannot read the key list "
+	  . "(key_id, first_block of carbon_ledger.audit_key): none exported, "
+	  . "so check cannot tell whether blocks were downgraded from HMAC to "
+	  . "plain SHA-256\n"
+	  unless -e $keys;
 	return;
 }
 
-# each_row(FILE, CALLBACK): calls CALLBACK with every row of an exported
-# table, decoded, one at a time.
+# json_string(VALUE): whether VALUE was decoded from a JSON string, not a
+# number (Perl keeps the difference in its flags until the value is used;
+# integers too large for Perl are strings either way: see check_record).
+sub json_string
+{
+	my $flags = B::svref_2object(\$_[0])->FLAGS;
+	return !ref $_[0] && ($flags & B::SVf_POK)
+	  && !($flags & (B::SVf_IOK | B::SVf_NOK));
+}
+
+# bad_value(VALUE, TYPE): whether VALUE is not a TYPE of %FIELDS.
+sub bad_value
+{
+	my ($v, $type) = @_;
+	my $nullable = $type =~ s/\?$//;
+	return !$nullable unless defined $v;
+	if ($type eq 'image')
+	{
+		return 1 unless ref $v eq 'HASH';
+		for (values %$v)
+		{
+			return 1 if defined $_ && !json_string($_);
+		}
+		return 0;
+	}
+	return 1 if ref $v;
+	return $v !~ /^-?(?:0|[1-9][0-9]{0,19})\z/ if $type eq 'int';
+	return $v !~ /^[0-9a-f]{64}\z/ if $type eq 'hex';
+	return $v !~ /^(?:[0-9a-f]{2})+\z/ if $type eq 'key';
+	return 0;
+}
+
+# bad_fields(ROW, FIELDS): the names of the fields of ROW that are not what
+# FIELDS (a hash of %FIELDS) says they must be.
+sub bad_fields
+{
+	my ($row, $fields) = @_;
+	return grep { bad_value($row->{$_}, $fields->{$_}) } sort keys %$fields;
+}
+
+# malformed(FILE, LINE, WHAT): note a row the export cannot have written.
+sub malformed
+{
+	my ($file, $line, $what) = @_;
+	problem("malformed row: $file line $line: $what");
+	return;
+}
+
+# each_row(DIR, TABLE, CALLBACK): calls CALLBACK with every row of an
+# exported table, decoded, one at a time, with its line number and text;
+# a line that is not a JSON object is reported and skipped, one that is not
+# JSON makes the export unreadable.
 sub each_row
 {
-	my ($file, $callback) = @_;
+	my ($dir, $table, $callback) = @_;
+	my $file = "$dir/$table.jsonl";
 	open(my $fh, '<:raw', $file) or die "$0: cannot read $file: $!\n";
 	while (my $line = <$fh>)
 	{
 		chomp $line;
 		next if $line eq '';
-		$callback->($json->decode($line));
+		my $row = eval { $json->decode($line) };
+		die "$0: $file line $.: $@" unless defined $row || !$@;
+		if (ref $row ne 'HASH')
+		{
+			malformed("$table.jsonl", $., 'not a JSON object');
+			next;
+		}
+		$callback->($row, $., $line);
 	}
 	close $fh;
 	return;
 }
 
-# read_rows(FILE): the rows of an exported table, decoded.
+# read_rows(DIR, TABLE): the rows of an exported table, decoded; rows with
+# a field of the wrong type are reported and left out.
 sub read_rows
 {
+	my ($dir, $table) = @_;
 	my @rows;
-	each_row($_[0], sub { push @rows, $_[0] });
+	each_row($dir, $table, sub {
+		my ($row, $n) = @_;
+		my @bad = bad_fields($row, $FIELDS{$table});
+		malformed("$table.jsonl", $n, "$_ is not "
+			  . $TYPE_NAME{ $FIELDS{$table}{$_} =~ s/\?$//r }) for @bad;
+		push @rows, $row unless @bad;
+	});
 	return \@rows;
 }
 
@@ -162,6 +304,28 @@ sub record_bytes
 		image($r->{row_key}), image($r->{old_row}), image($r->{new_row}));
 }
 
+# check_record(ROW, LINE): whether the fields of an audit_log row other than
+# those that place it can be those of a record that was hashed (as
+# audit_verify() finds no leaf for a stored image that is not an object of
+# strings and nulls).  A JSON number too large for Perl decodes as a string
+# of its digits: a row with such a string in an image is decoded again with
+# JSON::PP's bignum, where such a number is an object.
+sub check_record
+{
+	my ($r, $line) = @_;
+	return 0 if bad_fields($r, \%RECORD_FIELDS);
+	my @digits = grep { defined && /^-?[0-9]{19,}\z/ }
+	  map { values %{ $r->{$_} // {} } } qw(row_key old_row new_row);
+	if (@digits)
+	{
+		require JSON::PP;
+		my $exact = JSON::PP->new->utf8->allow_bignum->decode($line);
+		return 0 if grep { bad_value($exact->{$_}, 'image?') }
+		  qw(row_key old_row new_row);
+	}
+	return 1;
+}
+
 # record_entry(PACKED): a record as its transaction's tree needs it,
 # unpacked from what check() keeps of it: ordinal, id, stored leaf hash.
 sub record_entry
@@ -185,41 +349,58 @@ sub mth
 sub check
 {
 	my ($dir, $digest) = @_;
-	my $bx = read_rows("$dir/audit_block_xact.jsonl");
-	my $blocks = read_rows("$dir/audit_block.jsonl");
+	my $bx = read_rows($dir, 'audit_block_xact');
+	my $blocks = read_rows($dir, 'audit_block');
 	my $pending = -e "$dir/audit_pending.jsonl"
-	  ? read_rows("$dir/audit_pending.jsonl") : [];
-	my $keys = -e "$dir/audit_key.jsonl"
-	  ? read_rows("$dir/audit_key.jsonl") : [];
+	  ? read_rows($dir, 'audit_pending') : [];
+	my $keys = -e "$dir/audit_key.jsonl" ? read_rows($dir, 'audit_key') : [];
 	my (%xact, %pending, %key_by_id, %sealed);
 	my $records = 0;
 	my $unsealed = 0;
 
+	print STDERR "$0: warning: no key list in $dir (audit_key.jsonl): blocks "
+	  . "downgraded from HMAC to plain SHA-256 cannot be detected\n"
+	  unless -e "$dir/audit_key.jsonl";
+
 	# 1. every record's leaf; of each record only what its transaction's
-	# tree needs is kept: ordinal, id, stored leaf hash
-	each_row("$dir/audit_log.jsonl", sub {
-		my ($r) = @_;
-		my $leaf = sha256("\x00" . record_bytes($r));
+	# tree needs is kept: ordinal, id, stored leaf hash (all bytes ff when
+	# it is not a hash, as in audit_verify(): it then matches no leaf)
+	each_row($dir, 'audit_log', sub {
+		my ($r, $n, $line) = @_;
+		my @bad = bad_fields($r, $FIELDS{audit_log});
+		my $hashed = check_record($r, $line);
 
 		$records++;
-		if (($r->{format_version} // '') ne $FORMAT_VERSION)
+		if (@bad)
 		{
-			problem("record $r->{id}: unknown format version "
-				  . ($r->{format_version} // 'NULL'));
+			malformed('audit_log.jsonl', $n, "$_ is not "
+				  . $TYPE_NAME{ $FIELDS{audit_log}{$_} }) for @bad;
+			return;
 		}
-		elsif (unpack('H*', $leaf) ne ($r->{leaf_hash} // ''))
+		if (!$hashed)
+		{
+			problem("hash mismatch: record $r->{id} does not match its leaf hash");
+		}
+		elsif ($r->{format_version} ne $FORMAT_VERSION)
+		{
+			problem("record $r->{id}: unknown format version $r->{format_version}");
+		}
+		elsif (unpack('H*', sha256("\x00" . record_bytes($r))) ne $r->{leaf_hash})
 		{
 			problem("hash mismatch: record $r->{id} does not match its leaf hash");
 		}
 		push @{ $xact{"$r->{xid}|$r->{xact_start}"} },
 		  pack('l> q> a32', $r->{ordinal}, $r->{id},
-			pack('H*', $r->{leaf_hash} // ''));
+			bad_value($r->{leaf_hash}, 'hex')
+			? "\xff" x 32 : pack('H*', $r->{leaf_hash}));
 	});
 	$pending{"$_->{xid}|$_->{xact_start}"} = 1 for @$pending;
-	for my $k (@$keys)
-	{
-		$key_by_id{ $k->{key_id} } = $k;
-	}
+	# in the order audit_verify() reads them: the last key whose first
+	# block is at or before a block is the one that block must use
+	my @keys = sort {
+		$a->{first_block} <=> $b->{first_block} || $a->{key_id} <=> $b->{key_id}
+	} @$keys;
+	$key_by_id{ $_->{key_id} } = $_ for @keys;
 
 	# 2. each sealed transaction's records against its Merkle root
 	for my $e (@$bx)
@@ -309,26 +490,30 @@ sub check
 			text($blk->{n_transactions}), text($blk->{n_records}),
 			text($blk->{system_identifier}), text($blk->{database_oid}),
 			defined $blk->{key_id} ? text($blk->{key_id}) : field(undef));
-		my ($want) = grep { $_->{first_block} <= $no }
-		  sort { $b->{first_block} <=> $a->{first_block} } @$keys;
+		# the key this block must use, from the key list alone: a block
+		# downgraded to another key or none shows without the keys
+		my $want;
+		$want = $_ for grep { $_->{first_block} <= $no } @keys;
+		my $have = defined $blk->{key_id} ? $key_by_id{ $blk->{key_id} } : undef;
 		my $hash;
-		if (defined $blk->{key_id})
+		if (defined $blk->{key_id} && !$have)
 		{
-			my $k = $key_by_id{ $blk->{key_id} };
-			if (!$k)
-			{
-				problem("key missing: block $no was sealed with HMAC key "
-					  . "$blk->{key_id}, which is not in the export");
-			}
-			else
-			{
-				$hash = hmac_sha256($header, pack('H*', $k->{key}));
-			}
+			problem("key missing: block $no was sealed with HMAC key "
+				  . "$blk->{key_id}, which is not in the export");
 		}
-		elsif ($want)
+		elsif ($want && !($have && $have->{key_id} == $want->{key_id}))
 		{
 			problem("hash mismatch: block $no is not hashed with HMAC key "
 				  . "$want->{key_id}");
+		}
+		elsif ($have && !defined $have->{key})
+		{
+			problem("key missing: block $no was sealed with HMAC key "
+				  . "$blk->{key_id}, which is not in the export");
+		}
+		elsif ($have)
+		{
+			$hash = hmac_sha256($header, pack('H*', $have->{key}));
 		}
 		else
 		{
@@ -385,9 +570,7 @@ if ($cmd eq 'export')
 		$opt eq '--with-keys' ? ($keys = 1) : usage();
 	}
 	-d $dir or mkdir $dir or die "$0: cannot create $dir: $!\n";
-	export_table($dir, $_)
-	  for qw(audit_log audit_block_xact audit_block audit_pending);
-	export_table($dir, 'audit_key') if $keys;
+	export($dir, $keys);
 	exit 0;
 }
 elsif ($cmd eq 'check')

@@ -3,13 +3,17 @@
 # SHA-256, from docs/audit-format.md alone. It must agree with
 # audit_verify() on an intact trail (values of awkward types, ledger
 # bookings, savepoints, COPY, TRUNCATE, an HMAC key, a pending transaction,
-# a client with other TimeZone and DateStyle), and catch each kind of
-# tampering in the exported rows.
+# a client with other TimeZone, DateStyle and client encoding), export one
+# consistent snapshot while transactions are being sealed, and catch each
+# kind of tampering in the exported rows (values of the wrong JSON type, and
+# blocks downgraded from HMAC to plain SHA-256 even without the key).
 use strict;
 use warnings;
+use Digest::SHA qw(sha256 sha256_hex);
 use File::Copy qw(copy);
 use File::Path qw(make_path);
 use IPC::Run;
+use JSON::PP;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -37,6 +41,8 @@ INSERT INTO odd VALUES ('k1', 1.00, 2.50, '2025-03-31 16:00:00.25+08',
 	'[0:2]={1,NULL,3}', 0.1, '\x00ff', ROW('a "quoted" \ label', '2025-01-01'),
 	'2680 kg', repeat('长文本', 40000));
 INSERT INTO odd ("Ünï code", ts, f) VALUES ('雪', 'infinity', 'NaN'), ('', NULL, '-0');
+INSERT INTO odd ("Ünï code", n, big) VALUES ('表情', 123456789012345678901234567890,
+	'中文 😀 emoji');
 SELECT carbon_ledger.audit_seal();
 UPDATE odd SET n = n + 1, big = NULL WHERE "Ünï code" = 'k1';
 BEGIN;
@@ -96,14 +102,15 @@ sub offline
 	return ($? >> 8, $out . $err);
 }
 
-# tampered(NAME, EDIT): a copy of the export whose FILE rows went through
-# EDIT (a sub taking and returning the list of lines); returns its path.
+# tampered(NAME, FILE, EDIT[, FROM]): a copy of the export FROM (by default
+# "export") whose FILE rows went through EDIT (a sub taking and returning
+# the list of lines); returns its path.
 sub tampered
 {
-	my ($name, $file, $edit) = @_;
+	my ($name, $file, $edit, $from) = @_;
 	my $copy = "$dir/$name";
 	make_path($copy);
-	for my $f (glob("$dir/export/*.jsonl"))
+	for my $f (glob("$dir/" . ($from // 'export') . "/*.jsonl"))
 	{
 		copy($f, $copy) or die "copy $f: $!";
 	}
@@ -114,14 +121,43 @@ sub tampered
 	return $copy;
 }
 
+# edit_json(LINES, MATCH, EDIT): the lines, those matching MATCH decoded,
+# passed to EDIT (which changes the row in place) and encoded again.
+sub edit_json
+{
+	my ($lines, $match, $edit) = @_;
+	my $js = JSON::PP->new->utf8->canonical;
+	return map {
+		my $l = $_;
+		if ($l =~ $match)
+		{
+			my $r = $js->decode($l);
+			$edit->($r);
+			$l = $js->encode($r);
+		}
+		$l;
+	} @$lines;
+}
+
 my ($rc, $out) = offline('export', "$dir/export", '--with-keys');
 is($rc, 0, 'export as a superuser, keys included');
 ($rc, $out) = offline('check', "$dir/export");
 is($rc, 0, 'intact trail verifies outside the database');
-is($out, "valid: $records records, $blocks blocks, $unsealed unsealed records\n",
-	'and counts what audit_verify() counts');
+my $summary = "valid: $records records, $blocks blocks, $unsealed unsealed records\n";
+is($out, $summary, 'and counts what audit_verify() counts');
 ($rc, $out) = offline('check', "$dir/export", '--digest', $digest);
 is($rc, 0, 'the saved digest is in the chain');
+
+# the export is UTF-8 whatever the client encoding: GBK has the Chinese text
+# in other bytes and no emoji, LATIN1 neither
+for my $enc (qw(GBK LATIN1))
+{
+	local $ENV{PGCLIENTENCODING} = $enc;
+	($rc, $out) = offline('export', "$dir/$enc", '--with-keys');
+	is($rc, 0, "export under PGCLIENTENCODING=$enc");
+	($rc, $out) = offline('check', "$dir/$enc");
+	is($out, $summary, "export under PGCLIENTENCODING=$enc verifies");
+}
 
 # the key was used: without it, the keyed blocks cannot be checked
 my $nokey = tampered('nokey', 'audit_key', sub { () });
@@ -186,6 +222,199 @@ like($out, qr/^broken link: transaction \d+ belongs to block $blocks, which does
 ($rc, $out) = offline('check', $cut, '--digest', $digest);
 like($out, qr/^digest not in chain: block $blocks does not exist$/m,
 	'truncated chain: the digest is not in it');
+
+# a row image that is not an object of strings and nulls cannot be the one
+# hashed, whatever Perl makes of it: audit_verify() reports the record
+my $typed_id;
+my $typed = tampered('typed', 'audit_log', sub {
+	edit_json(\@_, qr/"c1"/, sub { $typed_id = $_[0]{id}; $_[0]{new_row}{n} = 5 }) });
+($rc, $out) = offline('check', $typed);
+is($rc, 1, 'a number in place of a string in a row image: invalid');
+like($out, qr/^hash mismatch: record $typed_id does not match its leaf hash$/m,
+	'a number in place of a string in a row image: hash mismatch');
+my $hugeint = tampered('hugeint', 'audit_log', sub {
+	map { s/"(123456789012345678901234567890)"/$1/r } @_ });
+($rc, $out) = offline('check', $hugeint);
+like($out, qr/^hash mismatch: record \d+ does not match its leaf hash$/m,
+	'a number too large for Perl in a row image: hash mismatch');
+for my $img ([ 'new_row', ['x'] ], [ 'row_key', 'x' ], [ 'new_row', { n => { a => '5' } } ],
+	[ 'old_row', JSON::PP::true ])
+{
+	my ($col, $val) = @$img;
+	my $t = tampered("typed-$col", 'audit_log', sub {
+		edit_json(\@_, qr/"c1"/, sub { $_[0]{$col} = $val }) });
+	($rc, $out) = offline('check', $t);
+	is($rc, 1, "$col replaced by " . JSON::PP->new->allow_nonref->encode($val)
+		. ': invalid, no crash');
+	like($out, qr/^hash mismatch: record $typed_id does not match its leaf hash$/m,
+		"$col replaced: hash mismatch for the record");
+}
+# audit_verify() agrees on the number in the image
+is(sql(q{
+BEGIN;
+SET session_replication_role = replica;
+ALTER EVENT TRIGGER carbon_ledger_audit_guard_alter DISABLE;
+ALTER EVENT TRIGGER carbon_ledger_audit_guard_drop DISABLE;
+ALTER TABLE carbon_ledger.audit_log DISABLE TRIGGER USER;
+UPDATE carbon_ledger.audit_log SET new_row = jsonb_set(new_row, '{n}', '5')
+ WHERE new_row->>'Ünï code' = 'c1';
+SELECT reason FROM carbon_ledger.audit_verify();
+ROLLBACK;}), "hash mismatch: record $typed_id does not match its leaf hash",
+	'audit_verify() reports the same');
+
+# other fields of the wrong JSON type: a problem, never a crash
+my @wrong = (
+	[ 'audit_log', qr/"c2"/, sub { $_[0]{ordinal} = {} },
+		qr/^malformed row: audit_log\.jsonl line \d+: ordinal is not an integer$/m ],
+	[ 'audit_log', qr/"c2"/, sub { $_[0]{id} = [1] },
+		qr/^malformed row: audit_log\.jsonl line \d+: id is not an integer$/m ],
+	[ 'audit_log', qr/"c2"/, sub { $_[0]{table_name} = ['odd'] },
+		qr/^hash mismatch: record \d+ does not match its leaf hash$/m ],
+	[ 'audit_log', qr/"c2"/, sub { $_[0]{leaf_hash} = { x => 1 } },
+		qr/^hash mismatch: record \d+ does not match its leaf hash$/m ],
+	[ 'audit_log', qr/"c2"/, sub { $_[0]{format_version} = [1] },
+		qr/^hash mismatch: record \d+ does not match its leaf hash$/m ],
+	[ 'audit_block_xact', qr/"block_no" ?: ?"3"/, sub { $_[0]{n_records} = [2] },
+		qr/^malformed row: audit_block_xact\.jsonl line \d+: n_records is not an integer$/m ],
+	[ 'audit_block', qr/"block_no" ?: ?"3"/, sub { $_[0]{key_id} = { a => 1 } },
+		qr/^malformed row: audit_block\.jsonl line 3: key_id is not an integer$/m ],
+	[ 'audit_block', qr/"block_no" ?: ?"2"/, sub { $_[0]{block_hash} = ['x'] },
+		qr/^malformed row: audit_block\.jsonl line 2: block_hash is not a hash in hex$/m ],
+	[ 'audit_pending', qr/./, sub { $_[0]{xid} = JSON::PP::true },
+		qr/^malformed row: audit_pending\.jsonl line 1: xid is not an integer$/m ],
+	[ 'audit_key', qr/./, sub { $_[0]{first_block} = [] },
+		qr/^malformed row: audit_key\.jsonl line 1: first_block is not an integer$/m ],
+);
+for my $w (@wrong)
+{
+	my ($file, $match, $edit, $want) = @$w;
+	my $t = tampered('wrong', $file, sub { edit_json(\@_, $match, $edit) });
+	($rc, $out) = offline('check', $t);
+	is($rc, 1, "wrong JSON type in $file: invalid, no crash");
+	like($out, $want, "wrong JSON type in $file: reported");
+}
+my $notobj = tampered('notobj', 'audit_block', sub { ('[1]', @_[ 1 .. $#_ ]) });
+($rc, $out) = offline('check', $notobj);
+is($rc, 1, 'a row that is not a JSON object: invalid, no crash');
+like($out, qr/^malformed row: audit_block\.jsonl line 1: not a JSON object$/m,
+	'a row that is not a JSON object: reported');
+
+# Without --with-keys a superuser's export lists the keys (id, first block)
+# without the key material: keyed blocks cannot be checked, but a chain
+# downgraded to plain SHA-256 from some block on is caught.
+($rc, $out) = offline('export', "$dir/keylist");
+is($rc, 0, 'export as a superuser without --with-keys');
+my $keylist = slurp_file("$dir/keylist/audit_key.jsonl");
+my ($first_keyed) = $keylist =~ /"first_block" ?: ?"(\d+)"/;
+ok($first_keyed, 'the key list is exported');
+my $key_hex = sha256_hex('offline test key');
+unlike($keylist, qr/$key_hex/, 'without the key material');
+($rc, $out) = offline('check', "$dir/keylist");
+like($out, qr/^key missing: block $first_keyed was sealed with HMAC key 1/m,
+	'keyed blocks without key material: key missing');
+unlike($out, qr/not hashed with HMAC/, 'and no downgrade');
+
+# downgrade(FROM, LINES...): audit_block rows with the blocks from FROM on
+# unkeyed, hashed with plain SHA-256 and linked again: what someone who can
+# write the trail's tables but lacks the key can do.
+sub downgrade
+{
+	my ($from, @lines) = @_;
+	my $js = JSON::PP->new->utf8->canonical;
+	my $f = sub { defined $_[0] ? pack('N', length $_[0]) . $_[0] : "\xff" x 4 };
+	my $prev;
+	return map {
+		my $b = $js->decode($_);
+		if ($b->{block_no} >= $from)
+		{
+			$b->{prev_hash} = $prev;
+			$b->{key_id} = undef;
+			$b->{block_hash} = sha256_hex(join '', map { $f->($_) }
+				$b->{format_version}, $b->{block_no}, pack('H*', $b->{prev_hash}),
+				pack('H*', $b->{merkle_root}), $b->{n_transactions},
+				$b->{n_records}, $b->{system_identifier}, $b->{database_oid}, undef);
+		}
+		$prev = $b->{block_hash};
+		$js->encode($b);
+	} @lines;
+}
+for my $from ('keylist', 'export')
+{
+	my $down = tampered("downgraded-$from", 'audit_block',
+		sub { downgrade($first_keyed, @_) }, $from);
+	($rc, $out) = offline('check', $down);
+	is($rc, 1, "keyed blocks downgraded ($from): invalid");
+	like($out, qr/^hash mismatch: block $first_keyed is not hashed with HMAC key 1$/m,
+		"keyed blocks downgraded ($from): reported as audit_verify() does");
+	unlike($out, qr/broken link|does not match its hash|key missing/,
+		"keyed blocks downgraded ($from): nothing else");
+}
+
+# a member of carbon_ledger_auditor exports the trail but not the key list,
+# and is told what that means; granted the key list's columns, it exports
+# them, and a downgrade is caught
+sql('CREATE ROLE auditor LOGIN IN ROLE carbon_ledger_auditor');
+{
+	local $ENV{PGUSER} = 'auditor';
+	($rc, $out) = offline('export', "$dir/keylist");
+	is($rc, 0, 'an auditor exports the trail');
+	like($out, qr/warning: .*HMAC/, 'warned that HMAC coverage cannot be checked');
+	ok(!-e "$dir/keylist/audit_key.jsonl", 'no key list (the old one removed)');
+	($rc, $out) = offline('check', "$dir/keylist");
+	like($out, qr/^key missing: block $first_keyed was sealed with HMAC key 1/m,
+		'checked without key list: key missing');
+	($rc, $out) = offline('export', "$dir/auditor", '--with-keys');
+	isnt($rc, 0, 'an auditor cannot export the keys');
+}
+sql('GRANT SELECT (key_id, first_block) ON carbon_ledger.audit_key TO auditor');
+{
+	local $ENV{PGUSER} = 'auditor';
+	($rc, $out) = offline('export', "$dir/auditor");
+	is($out, '', 'granted the key list, no warning');
+	is(slurp_file("$dir/auditor/audit_key.jsonl"), $keylist,
+		'and the key list is exported');
+	my $down = tampered('downgraded-auditor', 'audit_block',
+		sub { downgrade($first_keyed, @_) }, 'auditor');
+	($rc, $out) = offline('check', $down);
+	like($out, qr/^hash mismatch: block $first_keyed is not hashed with HMAC key 1$/m,
+		'a downgrade is caught in the export of an auditor');
+}
+
+# One snapshot: blocks sealed while the export runs do not show in some of
+# its files and not in others.
+sql(q{CREATE TABLE busy (n int PRIMARY KEY);
+CREATE TABLE stop_busy ();
+SELECT carbon_ledger.audit_enable('busy');});
+my $writer = $node->background_psql('postgres');
+$writer->query_until(qr/writing/, q{
+\echo writing
+DO $$ BEGIN
+FOR i IN 1..1000000 LOOP
+	EXIT WHEN EXISTS (SELECT FROM stop_busy);
+	INSERT INTO busy VALUES (i);
+	COMMIT;
+	PERFORM carbon_ledger.audit_seal();
+	COMMIT;
+END LOOP; END $$;
+});
+$node->poll_query_until('postgres',
+	"SELECT count(*) > $blocks + 20 FROM carbon_ledger.audit_block")
+  or die 'the writer does not seal';
+my $sealed_before = sql('SELECT count(*) FROM carbon_ledger.audit_block');
+for my $i (1 .. 5)
+{
+	($rc, $out) = offline('export', "$dir/busy$i", '--with-keys');
+	is($rc, 0, "export $i while sealing");
+	($rc, $out) = offline('check', "$dir/busy$i");
+	like($out, qr/^valid: \d+ records, \d+ blocks, \d+ unsealed records$/,
+		"export $i while sealing verifies");
+}
+ok(sql('SELECT count(*) FROM carbon_ledger.audit_block') > $sealed_before,
+	'blocks were sealed during the exports');
+sql('INSERT INTO stop_busy DEFAULT VALUES');
+$writer->quit;
+is(sql('SELECT valid FROM carbon_ledger.audit_verify()'), 't',
+	'the trail still verifies in the database');
 
 # an ordinary role cannot export the trail
 sql('CREATE ROLE clerk LOGIN');
