@@ -19,12 +19,15 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
@@ -38,10 +41,13 @@
 #include "nodes/bitmapset.h"
 #include "parser/parse_func.h"
 #include "pgtime.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/bytea.h"
 #include "utils/datetime.h"
+#include "utils/fmgroids.h"
 #include "utils/float.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -49,6 +55,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/relcache.h"
 #include "utils/timestamp.h"
@@ -63,7 +70,7 @@ PG_FUNCTION_INFO_V1(cl_audit_disable);
 PG_FUNCTION_INFO_V1(cl_audit_protect);
 PG_FUNCTION_INFO_V1(cl_audit_guard);
 
-/* True while audit_disable() itself drops an audit trigger. */
+/* True while audit_disable() (or audit_enable(), replacing look-alikes) drops audit triggers. */
 bool		cl_audit_in_disable = false;
 
 /* Ordinal of the next record of the current top-level transaction. */
@@ -1171,22 +1178,178 @@ audit_trigger_oid(void)
 	return LookupFuncName(name, 0, NULL, false);
 }
 
-/* Number of audit triggers (row and truncate) on a table. */
-static int
-count_audit_triggers(Oid relid)
-{
-	char	   *sql;
-	bool		isnull;
+/*
+ * The tgtype of the row-level audit trigger audit_enable() creates: AFTER
+ * INSERT OR UPDATE OR DELETE FOR EACH ROW (AFTER is the zero bit).  The
+ * TRUNCATE one is TRIGGER_TYPE_TRUNCATE alone: AFTER, FOR EACH STATEMENT.
+ */
+#define CL_AUDIT_ROW_TGTYPE \
+	(TRIGGER_TYPE_ROW | TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE | \
+	 TRIGGER_TYPE_DELETE)
 
-	sql = psprintf("SELECT pg_catalog.count(*) FROM pg_catalog.pg_trigger "
-				   "WHERE tgrelid OPERATOR(pg_catalog.=) %u "
-				   "AND tgfoid OPERATOR(pg_catalog.=) %u",
-				   relid, audit_trigger_oid());
-	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not count the audit triggers");
-	return (int) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-											 SPI_tuptable->tupdesc, 1,
-											 &isnull));
+/*
+ * Is a table audited: does it carry the triggers audit_enable() creates,
+ * CL_AUDIT_TRIGGER_NAME (AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW) and
+ * CL_AUDIT_TRUNC_TRIGGER (AFTER TRUNCATE FOR EACH STATEMENT), both calling
+ * audit_trigger(), ENABLE ALWAYS, without WHEN condition, column list or
+ * constraint?  Any trigger merely calling audit_trigger() is not enough:
+ * one that misses an event, or fires for a few columns or rows only, lets
+ * changes go unrecorded.  A partition is audited by the row trigger cloned
+ * from its parent's (statement triggers are not cloned; a TRUNCATE through
+ * the parent is recorded by the parent's).
+ *
+ * Reads pg_trigger with the catalog snapshot: the callers lock the table
+ * first and call InvalidateCatalogSnapshot(), so that the answer includes
+ * whatever committed while they waited, at any isolation level.
+ */
+static bool
+is_audited(Oid relid)
+{
+	Oid			fn = audit_trigger_oid();
+	Relation	tgrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		row = false;
+	bool		row_cloned = false;
+	bool		truncate = false;
+
+	tgrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, true,
+							  NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger tg = (Form_pg_trigger) GETSTRUCT(tup);
+
+		if (tg->tgfoid != fn ||
+			tg->tgenabled != TRIGGER_FIRES_ALWAYS ||
+			OidIsValid(tg->tgconstraint) ||
+			tg->tgattr.dim1 != 0 ||
+			!heap_attisnull(tup, Anum_pg_trigger_tgqual,
+							RelationGetDescr(tgrel)))
+			continue;
+		if (strcmp(NameStr(tg->tgname), CL_AUDIT_TRIGGER_NAME) == 0 &&
+			tg->tgtype == CL_AUDIT_ROW_TGTYPE)
+		{
+			row = true;
+			row_cloned = OidIsValid(tg->tgparentid);
+		}
+		else if (strcmp(NameStr(tg->tgname), CL_AUDIT_TRUNC_TRIGGER) == 0 &&
+				 tg->tgtype == TRIGGER_TYPE_TRUNCATE)
+			truncate = true;
+	}
+	systable_endscan(scan);
+	table_close(tgrel, AccessShareLock);
+	return row && (truncate || row_cloned);
+}
+
+/*
+ * Names of the triggers on a table that call audit_trigger(), whatever
+ * they look like.  audit_enable() replaces them: on a table that is not
+ * audited they are look-alikes (see is_audited), which would record some
+ * changes twice, or keep the reserved names from being used.
+ */
+static List *
+audit_trigger_names(Oid relid)
+{
+	Oid			fn = audit_trigger_oid();
+	Relation	tgrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	List	   *names = NIL;
+
+	tgrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, true,
+							  NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger tg = (Form_pg_trigger) GETSTRUCT(tup);
+
+		if (tg->tgfoid == fn)
+			names = lappend(names, pstrdup(NameStr(tg->tgname)));
+	}
+	systable_endscan(scan);
+	table_close(tgrel, AccessShareLock);
+	return names;
+}
+
+/*
+ * The first inheritance parent (in inhseqno order) of a table that is
+ * audited, or InvalidOid.  A partition has none to speak of: its parent's
+ * row trigger is cloned to it.  Reads pg_inherits with the catalog
+ * snapshot, like is_audited.
+ */
+static Oid
+audited_inheritance_parent(Oid relid)
+{
+	Relation	inhrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			found = InvalidOid;
+
+	if (get_rel_relispartition(relid))
+		return InvalidOid;
+	inhrel = table_open(InheritsRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(inhrel, InheritsRelidSeqnoIndexId, true,
+							  NULL, 1, &key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Oid			parent = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
+
+		if (is_audited(parent))
+		{
+			found = parent;
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(inhrel, AccessShareLock);
+	return found;
+}
+
+/* A relation's name as regclass prints it: qualified unless visible. */
+static char *
+regclass_name(Oid relid)
+{
+	return DatumGetCString(DirectFunctionCall1(regclassout,
+											   ObjectIdGetDatum(relid)));
+}
+
+/*
+ * Lock a table for audit_enable() or audit_disable(), after checking that
+ * the user owns it, as the ALTER TABLE and DROP TRIGGER commands they run
+ * will require: nobody can lock a table he could not change that way.
+ * ShareRowExclusiveLock, which CREATE TRIGGER takes anyway, conflicts with
+ * the ShareUpdateExclusiveLock that CREATE TABLE ... INHERITS and ALTER
+ * TABLE ... INHERIT take on the parent and with the AccessExclusiveLock
+ * ALTER TABLE ... INHERIT takes on the child: the inheritance of the table
+ * cannot change under the checks that follow, and a change in progress is
+ * waited for.  The catalog snapshot is then dropped, so that the checks
+ * see what committed while we waited (creating or dropping a trigger may
+ * send only a relcache invalidation, which does not reset it).
+ */
+static void
+lock_for_audit(Oid relid)
+{
+	if (!pg_class_ownercheck(relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER,
+					   get_relkind_objtype(get_rel_relkind(relid)),
+					   get_rel_name(relid));
+	LockRelationOid(relid, ShareRowExclusiveLock);
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errdetail("It was dropped while waiting for its lock.")));
+	InvalidateCatalogSnapshot();
 }
 
 /* Check that a relation can be audited: a plain or partitioned table. */
@@ -1248,54 +1411,69 @@ warn_if_keyless(Oid relid)
  * not audited.  A table's row triggers do not fire for the rows of its
  * inheritance children, which an UPDATE or DELETE of the parent reaches:
  * those changes would go unrecorded.  (Partitions are not concerned: the
- * row trigger of a partitioned table is cloned to each of them.)  The
- * guard keeps it so afterwards (cl_audit_guard).  SPI must be connected.
+ * row trigger of a partitioned table is cloned to each of them, and
+ * neither a partitioned table nor a partition can have inheritance
+ * children.)  The guard keeps it so afterwards (cl_audit_guard).
+ *
+ * The table is locked already (lock_for_audit); each child is locked in
+ * turn, ShareRowExclusiveLock like the table, before its own children are
+ * read, so that no child can be added, attached or stop being audited
+ * (audit_disable() takes the same lock on it) until we commit.  pg_inherits
+ * and pg_trigger are read with a catalog snapshot taken after each lock,
+ * not with the transaction snapshot: under REPEATABLE READ that one can
+ * predate a child committed while we waited.
  */
 static void
 check_children_audited(Oid relid)
 {
-	char	   *sql;
+	List	   *rels;
+	ListCell   *lc;
 
-	sql = psprintf("WITH RECURSIVE d (oid) AS ("
-				   "SELECT i.inhrelid FROM pg_catalog.pg_inherits i "
-				   "WHERE i.inhparent OPERATOR(pg_catalog.=) %u "
-				   "UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i "
-				   "JOIN d ON i.inhparent OPERATOR(pg_catalog.=) d.oid) "
-				   "SELECT %u::pg_catalog.regclass::pg_catalog.text, "
-				   "c.oid::pg_catalog.regclass::pg_catalog.text, "
-				   "c.relkind OPERATOR(pg_catalog.=) 'f' "
-				   "FROM d JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.oid "
-				   "WHERE NOT c.relispartition "
-				   "AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t "
-				   "WHERE t.tgrelid OPERATOR(pg_catalog.=) c.oid "
-				   "AND t.tgfoid OPERATOR(pg_catalog.=) %u) "
-				   "ORDER BY 2 LIMIT 1",
-				   relid, relid, audit_trigger_oid());
-	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the inheritance children");
-	if (SPI_processed > 0)
+	if (get_rel_relkind(relid) != RELKIND_RELATION ||
+		get_rel_relispartition(relid))
+		return;
+
+	/* like find_all_inheritors(), with a fresh catalog snapshot per level */
+	rels = list_make1_oid(relid);
+	foreach(lc, rels)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *parent = SPI_getvalue(tup, desc, 1);
-		char	   *child = SPI_getvalue(tup, desc, 2);
-		bool		foreign = strcmp(SPI_getvalue(tup, desc, 3), "t") == 0;
+		List	   *children;
 
+		InvalidateCatalogSnapshot();
+		children = find_inheritance_children(lfirst_oid(lc),
+											 ShareRowExclusiveLock);
+		/* appending to the list being walked is fine, as there */
+		rels = list_concat_unique_oid(rels, children);
+	}
+	InvalidateCatalogSnapshot();
+
+	for_each_from(lc, rels, 1)
+	{
+		Oid			child = lfirst_oid(lc);
+
+		if (get_rel_relispartition(child) || is_audited(child))
+			continue;
 		ereport(ERROR,
 				(errcode(ERRCODE_CL_AUDIT_INHERITANCE),
 				 errmsg("table \"%s\" has an inheritance child \"%s\" that is not audited",
-						parent, child),
+						regclass_name(relid), regclass_name(child)),
 				 errdetail("The audit triggers of a table do not fire for its inheritance children: changes made through \"%s\" to rows of \"%s\" would not be recorded.",
-						   parent, child),
-				 foreign ?
+						   regclass_name(relid), regclass_name(child)),
+				 get_rel_relkind(child) == RELKIND_FOREIGN_TABLE ?
 				 errhint("A foreign table cannot be audited: remove it from the inheritance tree with ALTER FOREIGN TABLE ... NO INHERIT first.") :
-				 errhint("Call carbon_ledger.audit_enable() on \"%s\" first.", child)));
+				 errhint("Call carbon_ledger.audit_enable() on \"%s\" first.",
+						 regclass_name(child))));
 	}
 }
 
 /*
  * audit_enable(regclass): attach the audit triggers (ENABLE ALWAYS, so that
  * they fire under session_replication_role = replica too) and record it.
+ * The table and its inheritance children are locked before anything is
+ * checked (lock_for_audit, check_children_audited).  Triggers calling
+ * audit_trigger() that do not make the table audited (is_audited) are
+ * dropped first: they are not what audit_enable() creates, and would
+ * otherwise keep the reserved names, or record some changes twice.
  */
 Datum
 cl_audit_enable(PG_FUNCTION_ARGS)
@@ -1303,16 +1481,48 @@ cl_audit_enable(PG_FUNCTION_ARGS)
 	Oid			relid = PG_GETARG_OID(0);
 	char	   *qname;
 	char	   *sql;
+	List	   *lookalikes;
+	ListCell   *lc;
+	StringInfoData drops;
 
 	check_auditable(relid);
-	SPI_connect();
-	if (count_audit_triggers(relid) > 0)
+	lock_for_audit(relid);
+	if (is_audited(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_CL_AUDIT_ALREADY_AUDITED),
 				 errmsg("table \"%s\" is already audited", get_rel_name(relid))));
 	check_children_audited(relid);
 	qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									   get_rel_name(relid));
+	lookalikes = audit_trigger_names(relid);
+	initStringInfo(&drops);
+	foreach(lc, lookalikes)
+	{
+		char	   *tgname = (char *) lfirst(lc);
+
+		ereport(NOTICE,
+				(errmsg("dropping trigger \"%s\" on table \"%s\"",
+						tgname, get_rel_name(relid)),
+				 errdetail("It calls carbon_ledger.audit_trigger() but is not one of the audit triggers carbon_ledger.audit_enable() creates.")));
+		appendStringInfo(&drops, "DROP TRIGGER %s ON %s;",
+						 quote_identifier(tgname), qname);
+	}
+	SPI_connect();
+	if (drops.len > 0)
+	{
+		/* the guard lets audit_disable() and audit_enable() drop them */
+		cl_audit_in_disable = true;
+		PG_TRY();
+		{
+			if (SPI_execute(drops.data, false, 0) != SPI_OK_UTILITY)
+				elog(ERROR, "could not drop the look-alike audit triggers");
+		}
+		PG_FINALLY();
+		{
+			cl_audit_in_disable = false;
+		}
+		PG_END_TRY();
+	}
 	sql = psprintf("CREATE TRIGGER " CL_AUDIT_TRIGGER_NAME
 				   " AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW"
 				   " EXECUTE FUNCTION carbon_ledger.audit_trigger();"
@@ -1334,48 +1544,32 @@ cl_audit_enable(PG_FUNCTION_ARGS)
  * Refuse to stop auditing an inheritance child of an audited table: the
  * parent's changes to its rows would go unrecorded (check_children_audited
  * refuses the same state from the other side).  A partition's triggers are
- * its parent's, which PostgreSQL does not let it drop on its own.  SPI must
- * be connected.
+ * its parent's, which PostgreSQL does not let it drop on its own.  The
+ * table is locked already (lock_for_audit): no parent can be attached
+ * until we commit, and audit_enable() of a parent waits for us while it
+ * locks its children.
  */
 static void
 check_parents_not_audited(Oid relid)
 {
-	char	   *sql;
+	Oid			parent = audited_inheritance_parent(relid);
 
-	sql = psprintf("SELECT i.inhrelid::pg_catalog.regclass::pg_catalog.text, "
-				   "i.inhparent::pg_catalog.regclass::pg_catalog.text "
-				   "FROM pg_catalog.pg_inherits i "
-				   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid "
-				   "WHERE i.inhrelid OPERATOR(pg_catalog.=) %u "
-				   "AND NOT c.relispartition "
-				   "AND EXISTS (SELECT FROM pg_catalog.pg_trigger t "
-				   "WHERE t.tgrelid OPERATOR(pg_catalog.=) i.inhparent "
-				   "AND t.tgfoid OPERATOR(pg_catalog.=) %u) "
-				   "ORDER BY 2 LIMIT 1",
-				   relid, audit_trigger_oid());
-	if (SPI_execute(sql, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the inheritance parents");
-	if (SPI_processed > 0)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *child = SPI_getvalue(tup, desc, 1);
-		char	   *parent = SPI_getvalue(tup, desc, 2);
-
+	if (OidIsValid(parent))
 		ereport(ERROR,
 				(errcode(ERRCODE_CL_AUDIT_INHERITANCE),
 				 errmsg("table \"%s\" inherits from audited table \"%s\"",
-						child, parent),
+						regclass_name(relid), regclass_name(parent)),
 				 errdetail("The audit triggers of a table do not fire for its inheritance children: changes made through \"%s\" to rows of \"%s\" would no longer be recorded.",
-						   parent, child),
+						   regclass_name(parent), regclass_name(relid)),
 				 errhint("Remove it from the parent with ALTER TABLE ... NO INHERIT, or call carbon_ledger.audit_disable() on \"%s\" first.",
-						 parent)));
-	}
+						 regclass_name(parent))));
 }
 
 /*
  * audit_disable(regclass): record the end of auditing, then detach the
- * triggers (the guard lets this function, and only it, drop them).
+ * triggers (the guard lets this function, and audit_enable() replacing
+ * look-alikes, drop them).  The table is locked before anything is checked
+ * (lock_for_audit).
  */
 Datum
 cl_audit_disable(PG_FUNCTION_ARGS)
@@ -1384,12 +1578,13 @@ cl_audit_disable(PG_FUNCTION_ARGS)
 	char	   *qname;
 	char	   *sql;
 
-	SPI_connect();
-	if (count_audit_triggers(relid) == 0)
+	lock_for_audit(relid);
+	if (!is_audited(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_CL_AUDIT_NOT_AUDITED),
 				 errmsg("table \"%s\" is not audited", get_rel_name(relid))));
 	check_parents_not_audited(relid);
+	SPI_connect();
 	write_admin_record(relid, "AUDIT DISABLE");
 	qname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									   get_rel_name(relid));
@@ -1444,10 +1639,13 @@ cl_audit_protect(PG_FUNCTION_ARGS)
  * Event trigger guarding the audit triggers.  At ddl_command_end of ALTER
  * TABLE and ALTER TRIGGER it refuses any audit or protection trigger left
  * in another state than ENABLE ALWAYS, or renamed; at ddl_command_end of
- * CREATE TABLE, CREATE FOREIGN TABLE, ALTER TABLE and ALTER FOREIGN TABLE
- * it refuses a table that is not audited as an inheritance child of an
- * audited table (INHERITS, INHERIT), whose changes made through the parent
- * would go unrecorded; at sql_drop it refuses dropping one (which DROP
+ * CREATE TABLE, CREATE FOREIGN TABLE, ALTER TABLE, ALTER FOREIGN TABLE,
+ * CREATE SCHEMA (whose CREATE TABLE elements are collected under its tag)
+ * and IMPORT FOREIGN SCHEMA (likewise, for the CREATE FOREIGN TABLE
+ * commands a wrapper returns) it refuses a table that is not audited (see
+ * is_audited) as an inheritance child of an audited table (INHERITS,
+ * INHERIT), whose changes made through the parent would go unrecorded; at
+ * sql_drop it refuses dropping one (which DROP
  * TABLE of an audited table does) unless audit_disable() or DROP EXTENSION
  * is doing it.
  */
@@ -1523,43 +1721,47 @@ cl_audit_guard(PG_FUNCTION_ARGS)
 		 * An audited table's row triggers do not fire for the rows of its
 		 * inheritance children (partitions get them cloned): a table the
 		 * command made a child of an audited table must be audited itself.
+		 * The command holds ShareUpdateExclusiveLock on the parents and a
+		 * stronger lock on the child, which audit_enable() and
+		 * audit_disable() wait for, and waited for any of them in progress:
+		 * read the catalogs with a fresh catalog snapshot, which sees those
+		 * that committed, rather than the transaction snapshot, which
+		 * under REPEATABLE READ can predate them.  Only the list of the
+		 * command's tables is taken from SPI.
 		 */
-		sql = psprintf("SELECT i.inhrelid::pg_catalog.regclass::pg_catalog.text, "
-					   "i.inhparent::pg_catalog.regclass::pg_catalog.text, "
-					   "c.relkind OPERATOR(pg_catalog.=) 'f' "
-					   "FROM pg_catalog.pg_inherits i "
-					   "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid "
-					   "WHERE i.inhrelid IN (SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d "
-					   "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass) "
-					   "AND NOT c.relispartition "
-					   "AND EXISTS (SELECT FROM pg_catalog.pg_trigger t "
-					   "WHERE t.tgrelid OPERATOR(pg_catalog.=) i.inhparent "
-					   "AND t.tgfoid OPERATOR(pg_catalog.=) %u) "
-					   "AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t "
-					   "WHERE t.tgrelid OPERATOR(pg_catalog.=) i.inhrelid "
-					   "AND t.tgfoid OPERATOR(pg_catalog.=) %u) "
-					   "ORDER BY 1, 2 LIMIT 1",
-					   audit_trigger_oid(), audit_trigger_oid());
-		if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "could not read the inheritance parents");
-		if (SPI_processed > 0)
+		sql = "SELECT d.objid FROM (SELECT DISTINCT c.objid "
+			"FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+			"WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass) d "
+			"ORDER BY d.objid::pg_catalog.regclass::pg_catalog.text";
+		if (SPI_execute(sql, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the commands' tables");
+		InvalidateCatalogSnapshot();
+		for (uint64 i = 0; i < SPI_processed; i++)
 		{
-			HeapTuple	tup = SPI_tuptable->vals[0];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			char	   *child = SPI_getvalue(tup, desc, 1);
-			char	   *parent = SPI_getvalue(tup, desc, 2);
-			bool		foreign = strcmp(SPI_getvalue(tup, desc, 3), "t") == 0;
+			bool		isnull;
+			Oid			child = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+															   SPI_tuptable->tupdesc,
+															   1, &isnull));
+			char		kind = get_rel_relkind(child);
+			Oid			parent;
 
+			/* only tables and foreign tables can be inheritance children */
+			if ((kind != RELKIND_RELATION && kind != RELKIND_FOREIGN_TABLE) ||
+				is_audited(child))
+				continue;
+			parent = audited_inheritance_parent(child);
+			if (!OidIsValid(parent))
+				continue;
 			ereport(ERROR,
 					(errcode(ERRCODE_CL_AUDIT_INHERITANCE),
 					 errmsg("table \"%s\" cannot inherit from audited table \"%s\"",
-							child, parent),
+							regclass_name(child), regclass_name(parent)),
 					 errdetail("The audit triggers of a table do not fire for its inheritance children: changes made through \"%s\" to rows of \"%s\" would not be recorded.",
-							   parent, child),
-					 foreign ?
+							   regclass_name(parent), regclass_name(child)),
+					 kind == RELKIND_FOREIGN_TABLE ?
 					 errhint("A foreign table cannot be audited.") :
 					 errhint("Call carbon_ledger.audit_enable() on \"%s\" first; create a new table without INHERITS, audit it, then use ALTER TABLE ... INHERIT.",
-							 child)));
+							 regclass_name(child))));
 		}
 	}
 	SPI_finish();

@@ -6,8 +6,10 @@
 -- Event triggers refuse disabling, renaming or dropping an audit trigger
 -- (which DROP TABLE of an audited table does) outside audit_disable(), and
 -- making a table that is not audited an inheritance child of an audited
--- table (CREATE TABLE ... INHERITS, ALTER TABLE ... INHERIT): the parent's
--- row triggers do not fire for its children's rows.
+-- table (CREATE TABLE ... INHERITS, ALTER TABLE ... INHERIT, and the same
+-- as elements of CREATE SCHEMA or from IMPORT FOREIGN SCHEMA, which run
+-- under their own command tags): the parent's row triggers do not fire for
+-- its children's rows.
 
 CREATE TRIGGER audit_log_append_only
 	BEFORE UPDATE OR DELETE ON carbon_ledger.audit_log
@@ -59,7 +61,8 @@ ALTER TABLE carbon_ledger.audit_key
 CREATE EVENT TRIGGER carbon_ledger_audit_guard_alter
 	ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'ALTER TRIGGER',
 									'CREATE TABLE', 'CREATE FOREIGN TABLE',
-									'ALTER FOREIGN TABLE')
+									'ALTER FOREIGN TABLE', 'CREATE SCHEMA',
+									'IMPORT FOREIGN SCHEMA')
 	EXECUTE FUNCTION carbon_ledger.audit_guard();
 CREATE EVENT TRIGGER carbon_ledger_audit_guard_drop
 	ON sql_drop

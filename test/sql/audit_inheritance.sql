@@ -52,6 +52,10 @@ SELECT * FROM pg_temp.try($$ALTER FOREIGN TABLE audit_inh.acct_remote
 DROP FOREIGN TABLE audit_inh.acct_remote;
 DROP SERVER audit_inh_server;
 DROP FOREIGN DATA WRAPPER audit_inh_fdw;
+-- nor a table created by CREATE SCHEMA (whose command tag is CREATE SCHEMA)
+SELECT * FROM pg_temp.try($$CREATE SCHEMA audit_inh_nested
+	CREATE TABLE c2 (id int, amount int) INHERITS (audit_inh.acct)$$);
+SELECT to_regnamespace('audit_inh_nested') AS created;
 
 -- an audited table may inherit from an audited table: every change made
 -- through the parent is recorded, under the table the row is in
@@ -95,12 +99,69 @@ SELECT table_name, operation, new_row FROM carbon_ledger.audit_log
 SELECT carbon_ledger.audit_disable('audit_inh.base');
 SELECT carbon_ledger.audit_disable('audit_inh.base_child');
 
--- tables that are not audited inherit freely; partitions are unaffected
+-- tables that are not audited inherit freely; partitions are unaffected,
+-- also when CREATE SCHEMA creates them; a partition is audited through its
+-- parent's cloned trigger
 CREATE TABLE audit_inh.free_child () INHERITS (audit_inh.base);
+CREATE SCHEMA audit_inh_free CREATE TABLE free_child2 () INHERITS (audit_inh.base);
 CREATE TABLE audit_inh.part (id int PRIMARY KEY) PARTITION BY RANGE (id);
 SELECT carbon_ledger.audit_enable('audit_inh.part');
 CREATE TABLE audit_inh.part1 PARTITION OF audit_inh.part FOR VALUES FROM (0) TO (10);
+CREATE SCHEMA audit_inh_parts
+	CREATE TABLE part2 PARTITION OF audit_inh.part FOR VALUES FROM (10) TO (20);
+SELECT state, message FROM pg_temp.try($$SELECT carbon_ledger.audit_enable('audit_inh_parts.part2')$$);
 SELECT carbon_ledger.audit_disable('audit_inh.part');
+DROP SCHEMA audit_inh_free, audit_inh_parts CASCADE;
+
+-- "audited" means the triggers audit_enable() creates: a look-alike
+-- trigger calling audit_trigger() (here only a TRUNCATE one under the
+-- reserved name, enabled always) does not make a table audited
+CREATE TABLE audit_inh.par2 (id int PRIMARY KEY, v text);
+SELECT carbon_ledger.audit_enable('audit_inh.par2');
+CREATE TABLE audit_inh.kid2 (id int PRIMARY KEY, v text);
+CREATE TRIGGER carbon_ledger_audit_truncate AFTER TRUNCATE ON audit_inh.kid2
+	FOR EACH STATEMENT EXECUTE FUNCTION carbon_ledger.audit_trigger();
+ALTER TABLE audit_inh.kid2 ENABLE ALWAYS TRIGGER carbon_ledger_audit_truncate;
+SELECT state, message FROM pg_temp.try($$ALTER TABLE audit_inh.kid2 INHERIT audit_inh.par2$$);
+SELECT state, message FROM pg_temp.try($$CREATE TABLE audit_inh.kid2b () INHERITS (audit_inh.par2, audit_inh.kid2)$$);
+SELECT state, message FROM pg_temp.try($$SELECT carbon_ledger.audit_disable('audit_inh.kid2')$$);
+-- nor does a row trigger under the reserved name that misses UPDATE
+CREATE TABLE audit_inh.kid3 (id int PRIMARY KEY, v text);
+CREATE TRIGGER carbon_ledger_audit AFTER INSERT OR DELETE ON audit_inh.kid3
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.audit_trigger();
+CREATE TRIGGER carbon_ledger_audit_truncate AFTER TRUNCATE ON audit_inh.kid3
+	FOR EACH STATEMENT EXECUTE FUNCTION carbon_ledger.audit_trigger();
+ALTER TABLE audit_inh.kid3 ENABLE ALWAYS TRIGGER carbon_ledger_audit,
+	ENABLE ALWAYS TRIGGER carbon_ledger_audit_truncate;
+SELECT state, message FROM pg_temp.try($$ALTER TABLE audit_inh.kid3 INHERIT audit_inh.par2$$);
+-- a table with only look-alike triggers is not audited: audit_enable()
+-- refuses its parent, and its audited child may stop being audited
+CREATE TABLE audit_inh.top (id int PRIMARY KEY, v text);
+ALTER TABLE audit_inh.kid3 INHERIT audit_inh.top;
+SELECT state, message FROM pg_temp.try($$SELECT carbon_ledger.audit_enable('audit_inh.top')$$);
+ALTER TABLE audit_inh.kid3 NO INHERIT audit_inh.top;
+CREATE TABLE audit_inh.kid4 (id int PRIMARY KEY, v text);
+SELECT carbon_ledger.audit_enable('audit_inh.kid4');
+ALTER TABLE audit_inh.kid4 INHERIT audit_inh.kid3;
+SELECT state, message FROM pg_temp.try($$SELECT carbon_ledger.audit_disable('audit_inh.kid4')$$);
+ALTER TABLE audit_inh.kid4 NO INHERIT audit_inh.kid3;
+-- audit_enable() replaces the look-alike triggers with its own, then the
+-- table is audited and may inherit
+SELECT carbon_ledger.audit_enable('audit_inh.kid2');
+SELECT carbon_ledger.audit_enable('audit_inh.kid3');
+SELECT tgrelid::regclass AS tbl, tgname, tgtype, tgenabled FROM pg_trigger
+ WHERE tgrelid IN ('audit_inh.kid2'::regclass, 'audit_inh.kid3'::regclass)
+ ORDER BY 1, 2;
+ALTER TABLE audit_inh.kid2 INHERIT audit_inh.par2;
+INSERT INTO audit_inh.kid2 VALUES (1, 'a');
+UPDATE audit_inh.par2 SET v = 'b';
+SELECT table_name, operation, new_row FROM carbon_ledger.audit_log
+ WHERE table_name = 'audit_inh.kid2' AND operation = 'UPDATE';
+SELECT state, message FROM pg_temp.try($$SELECT carbon_ledger.audit_enable('audit_inh.kid2')$$);
+ALTER TABLE audit_inh.kid2 NO INHERIT audit_inh.par2;
+SELECT carbon_ledger.audit_disable('audit_inh.kid2');
+SELECT carbon_ledger.audit_disable('audit_inh.kid3');
+SELECT carbon_ledger.audit_disable('audit_inh.par2');
 
 SELECT carbon_ledger.audit_disable('audit_inh.acct');
 SELECT carbon_ledger.audit_seal() >= 0 AS sealed;
