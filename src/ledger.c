@@ -1553,6 +1553,7 @@ redemption_book(TriggerData *td)
 	Datum		args[5];
 	char		nulls[5] = "     ";
 	int64		balance;
+	int64		written_off = 0;
 	int64		taken;
 	ClLot	   *lots;
 	size_t		nlots;
@@ -1609,7 +1610,8 @@ redemption_book(TriggerData *td)
 	if (cl_lots_need_sweep(lots, nlots, now))
 	{
 		run(ST_SWEEP, &account_no, NULL);
-		balance -= DatumGetInt64(column(1, &isnull));
+		written_off = DatumGetInt64(column(1, &isnull));
+		balance -= written_off;
 	}
 
 	/* lot by lot, soonest to expire first, until enough is found */
@@ -1639,15 +1641,35 @@ redemption_book(TriggerData *td)
 		}
 	}
 
+	/*
+	 * LD005 says why the credits do not suffice: the balance is short (and
+	 * how much expired now, if any), or, for a backdated redemption, the
+	 * balance would do but less was earned by redeemed_at.
+	 */
+	if (taken < want && taken < balance)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '5')),
+				 errmsg("redemption rejected: credits exceed the available balance"),
+				 errdetail("Redemption \"%s\" on account \"%s\" asks for %s credits; of its balance of %s, %s were earned by %s, the date it carries.",
+						   request, account, credits_text(want),
+						   credits_text(balance), credits_text(taken),
+						   ts_text(redeemed_at)),
+				 errhint("A redemption spends only credits earned by its redeemed_at.")));
+	if (taken < want && written_off > 0)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '5')),
+				 errmsg("redemption rejected: credits exceed the available balance"),
+				 errdetail("Redemption \"%s\" on account \"%s\" asks for %s credits; the balance is %s after %s expired credits were written off.",
+						   request, account, credits_text(want),
+						   credits_text(balance), credits_text(written_off)),
+				 errhint("Expired credits cannot be redeemed: a credit that has expired by the time of booking is not available, whatever redeemed_at says.")));
 	if (taken < want)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '5')),
 				 errmsg("redemption rejected: credits exceed the available balance"),
-				 errdetail("Redemption \"%s\" on account \"%s\" asks for %s credits; %s are available on %s (balance %s after expired credits were written off).",
+				 errdetail("Redemption \"%s\" on account \"%s\" asks for %s credits; the balance is %s.",
 						   request, account, credits_text(want),
-						   credits_text(taken), ts_text(redeemed_at),
-						   credits_text(balance)),
-				 errhint("Expired credits cannot be redeemed: a credit that has expired by the time of booking is not available, whatever redeemed_at says.")));
+						   credits_text(balance))));
 	set_balance(account_no, balance - want);
 	return heap_modify_tuple_by_cols(td->tg_trigtuple, desc, 1, &col,
 									 &booked, &bnull);

@@ -165,3 +165,16 @@ SET LOCAL session_replication_role = replica;
 UPDATE carbon_ledger.account SET balance = 99 WHERE account_no = 'RED-2';
 SELECT * FROM carbon_ledger.check_balances() WHERE account_no LIKE 'RED-%';
 ROLLBACK;
+
+-- LD005 says why: a balance short after credits expired just now (written
+-- off by this very redemption) names what expired
+INSERT INTO carbon_ledger.programme
+	(programme_id, name, credits_per_tonne, credit_lifetime, time_zone)
+VALUES ('RED-S', 'short-lived credits', 1000, '1 second', 'Asia/Shanghai');
+INSERT INTO carbon_ledger.account (account_no, holder_ref, programme_id, region_code)
+VALUES ('RED-S1', 'hs', 'RED-S', '540102');
+INSERT INTO carbon_ledger.activity (account_no, kind, reduction, occurred_at, request_id)
+VALUES ('RED-S1', 'walk', '2 kg', statement_timestamp(), 'red-s-a1');
+SELECT pg_sleep(1.5);
+SELECT state, detail, hint FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id) VALUES ('RED-S1', '1', 'tea', 'red-s-r1')$$);
