@@ -157,7 +157,16 @@ sub export
 	local $SIG{PIPE} = 'IGNORE';
 	open(my $psql, '|-', @cmd) or die "$0: cannot run psql: $!\n";
 	print $psql $script;
-	close($psql) or die "$0: exporting the audit trail failed\n";
+	if (!close($psql))
+	{
+		# no partial export: a log without its key list would check
+		# without the HMAC coverage test
+		unlink map { "$dir/$_.jsonl" } @tables, 'audit_key';
+		die "$0: exporting the audit trail failed (psql's error is above); "
+		  . "nothing was written to $dir\n"
+		  . ($with_keys ? "$0: --with-keys exports the HMAC keys, which only "
+			  . "a superuser may read\n" : '');
+	}
 	print STDERR "$0: warning: this role cannot read the key list "
 	  . "(key_id, first_block of carbon_ledger.audit_key): none exported, "
 	  . "so check cannot tell whether blocks were downgraded from HMAC to "
@@ -560,6 +569,23 @@ sub check
 	return 0;
 }
 
+# parse_digest(TEXT): [block_no, hex hash] of a digest given as
+# BLOCK_NO:HEX, BLOCK_NO:\xHEX, or as audit_digest() prints it in psql,
+# (BLOCK_NO,"\\xHEX",...); exits 2 with an explanation otherwise.
+sub parse_digest
+{
+	my ($text) = @_;
+	return [ $1, lc $2 ]
+	  if defined $text
+	  && ($text =~ /^\s*(\d+)\s*:\s*(?:\\x)?([0-9a-fA-F]{64})\s*$/
+		|| $text =~ /^\s*\(\s*(\d+)\s*,\s*"?(?:\\\\x|\\x)([0-9a-fA-F]{64})"?\s*,/);
+	print STDERR "$0: --digest takes BLOCK_NO:BLOCK_HASH in hex, not \""
+	  . ($text // '') . "\"; in psql:\n"
+	  . "  SELECT block_no || ':' || encode(block_hash, 'hex') "
+	  . "FROM carbon_ledger.audit_digest();\n";
+	exit 2;
+}
+
 my $cmd = shift @ARGV // usage();
 my $dir = shift @ARGV // usage();
 if ($cmd eq 'export')
@@ -570,7 +596,11 @@ if ($cmd eq 'export')
 		$opt eq '--with-keys' ? ($keys = 1) : usage();
 	}
 	-d $dir or mkdir $dir or die "$0: cannot create $dir: $!\n";
-	export($dir, $keys);
+	if (!eval { export($dir, $keys); 1 })
+	{
+		print STDERR $@;
+		exit 2;
+	}
 	exit 0;
 }
 elsif ($cmd eq 'check')
@@ -578,10 +608,9 @@ elsif ($cmd eq 'check')
 	my $digest;
 	while (my $opt = shift @ARGV)
 	{
-		if ($opt eq '--digest' && ($ARGV[0] // '') =~ /^(\d+):([0-9a-fA-F]{64})$/)
+		if ($opt eq '--digest')
 		{
-			$digest = [ $1, $2 ];
-			shift @ARGV;
+			$digest = parse_digest(shift @ARGV);
 		}
 		elsif ($opt eq '--max-problems' && ($ARGV[0] // '') =~ /^\d+$/)
 		{

@@ -147,6 +147,16 @@ my $summary = "valid: $records records, $blocks blocks, $unsealed unsealed recor
 is($out, $summary, 'and counts what audit_verify() counts');
 ($rc, $out) = offline('check', "$dir/export", '--digest', $digest);
 is($rc, 0, 'the saved digest is in the chain');
+# the digest as psql prints audit_digest(), and with \x before the hash
+($rc, $out) = offline('check', "$dir/export", '--digest',
+	sql('SELECT carbon_ledger.audit_digest()'));
+is($rc, 0, 'the digest as psql prints audit_digest() is taken too');
+($rc, $out) = offline('check', "$dir/export", '--digest', $digest =~ s/:/:\\x/r);
+is($rc, 0, 'and with \\x before the hash');
+($rc, $out) = offline('check', "$dir/export", '--digest', 'block 4');
+is($rc, 2, 'a malformed digest is refused');
+like($out, qr/--digest takes BLOCK_NO:BLOCK_HASH in hex, not "block 4"/,
+	'saying what it takes');
 
 # the export is UTF-8 whatever the client encoding: GBK has the Chinese text
 # in other bytes and no emoji, LATIN1 neither
@@ -364,7 +374,11 @@ sql('CREATE ROLE auditor LOGIN IN ROLE carbon_ledger_auditor');
 	like($out, qr/^key missing: block $first_keyed was sealed with HMAC key 1/m,
 		'checked without key list: key missing');
 	($rc, $out) = offline('export', "$dir/auditor", '--with-keys');
-	isnt($rc, 0, 'an auditor cannot export the keys');
+	is($rc, 2, 'an auditor cannot export the keys');
+	like($out, qr/--with-keys exports the HMAC keys, which only a superuser may read/,
+		'and is told why');
+	is_deeply([ glob("$dir/auditor/*") ], [],
+		'a failed export leaves no partial files behind');
 }
 sql('GRANT SELECT (key_id, first_block) ON carbon_ledger.audit_key TO auditor');
 {
