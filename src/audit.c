@@ -28,6 +28,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_inherits.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
@@ -72,6 +73,9 @@ PG_FUNCTION_INFO_V1(cl_audit_guard);
 
 /* True while audit_disable() (or audit_enable(), replacing look-alikes) drops audit triggers. */
 bool		cl_audit_in_disable = false;
+
+/* true while audit_enable() creates the audit triggers (see the guard) */
+bool		cl_audit_in_enable = false;
 
 /* Ordinal of the next record of the current top-level transaction. */
 static FullTransactionId ordinal_fxid = {0};
@@ -1168,14 +1172,25 @@ cl_audit_trigger(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
-/* OID of carbon_ledger.audit_trigger(). */
+/*
+ * OID of carbon_ledger.audit_trigger(), found in the catalogs without a
+ * permission check: the DDL guard runs as whoever issued the command, and
+ * a role without USAGE on schema carbon_ledger must still create and alter
+ * its own tables.
+ */
 static Oid
 audit_trigger_oid(void)
 {
-	List	   *name = list_make2(makeString(CL_AUDIT_SCHEMA),
-								  makeString("audit_trigger"));
+	Oid			nsp = get_namespace_oid(CL_AUDIT_SCHEMA, false);
+	oidvector  *noargs = buildoidvector(NULL, 0);
+	Oid			fn;
 
-	return LookupFuncName(name, 0, NULL, false);
+	fn = GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
+						 CStringGetDatum("audit_trigger"),
+						 PointerGetDatum(noargs), ObjectIdGetDatum(nsp));
+	if (!OidIsValid(fn))
+		elog(ERROR, "function carbon_ledger.audit_trigger() does not exist");
+	return fn;
 }
 
 /*
@@ -1324,6 +1339,36 @@ regclass_name(Oid relid)
 }
 
 /*
+ * Run the audit triggers' own DDL (SPI connected) with *flag set, so that
+ * the DDL guard lets it through, and cleared again however it ends.
+ */
+static void
+run_trigger_ddl(const char *sql, bool *flag, const char *failure)
+{
+	*flag = true;
+	PG_TRY();
+	{
+		if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+			elog(ERROR, "%s", failure);
+	}
+	PG_FINALLY();
+	{
+		*flag = false;
+	}
+	PG_END_TRY();
+}
+
+/* 42P01 for an OID that names no relation (a regclass given as a number) */
+static void
+require_relation(Oid relid)
+{
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+}
+
+/*
  * Lock a table for audit_enable() or audit_disable(), after checking that
  * the user owns it, as the ALTER TABLE and DROP TRIGGER commands they run
  * will require: nobody can lock a table he could not change that way.
@@ -1339,6 +1384,7 @@ regclass_name(Oid relid)
 static void
 lock_for_audit(Oid relid)
 {
+	require_relation(relid);
 	if (!pg_class_ownercheck(relid, GetUserId()))
 		aclcheck_error(ACLCHECK_NOT_OWNER,
 					   get_relkind_objtype(get_rel_relkind(relid)),
@@ -1352,11 +1398,15 @@ lock_for_audit(Oid relid)
 	InvalidateCatalogSnapshot();
 }
 
+
 /* Check that a relation can be audited: a plain or partitioned table. */
 static void
 check_auditable(Oid relid)
 {
-	char		kind = get_rel_relkind(relid);
+	char		kind;
+
+	require_relation(relid);
+	kind = get_rel_relkind(relid);
 
 	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
@@ -1511,17 +1561,7 @@ cl_audit_enable(PG_FUNCTION_ARGS)
 	if (drops.len > 0)
 	{
 		/* the guard lets audit_disable() and audit_enable() drop them */
-		cl_audit_in_disable = true;
-		PG_TRY();
-		{
-			if (SPI_execute(drops.data, false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "could not drop the look-alike audit triggers");
-		}
-		PG_FINALLY();
-		{
-			cl_audit_in_disable = false;
-		}
-		PG_END_TRY();
+		run_trigger_ddl(drops.data, &cl_audit_in_disable, "could not drop the look-alike audit triggers");
 	}
 	sql = psprintf("CREATE TRIGGER " CL_AUDIT_TRIGGER_NAME
 				   " AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW"
@@ -1532,8 +1572,7 @@ cl_audit_enable(PG_FUNCTION_ARGS)
 				   " ALTER TABLE %s ENABLE ALWAYS TRIGGER " CL_AUDIT_TRIGGER_NAME ","
 				   " ENABLE ALWAYS TRIGGER " CL_AUDIT_TRUNC_TRIGGER,
 				   qname, qname, qname);
-	if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "could not attach the audit triggers");
+	run_trigger_ddl(sql, &cl_audit_in_enable, "could not attach the audit triggers");
 	SPI_finish();
 	write_admin_record(relid, "AUDIT ENABLE");
 	warn_if_keyless(relid);
@@ -1591,17 +1630,7 @@ cl_audit_disable(PG_FUNCTION_ARGS)
 	sql = psprintf("DROP TRIGGER " CL_AUDIT_TRIGGER_NAME " ON %s;"
 				   " DROP TRIGGER " CL_AUDIT_TRUNC_TRIGGER " ON %s",
 				   qname, qname);
-	cl_audit_in_disable = true;
-	PG_TRY();
-	{
-		if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
-			elog(ERROR, "could not detach the audit triggers");
-	}
-	PG_FINALLY();
-	{
-		cl_audit_in_disable = false;
-	}
-	PG_END_TRY();
+	run_trigger_ddl(sql, &cl_audit_in_disable, "could not detach the audit triggers");
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -1633,6 +1662,72 @@ cl_audit_protect(PG_FUNCTION_ARGS)
 			 errdetail("The audit trail is append-only."),
 			 errhint("Changes to audited data are new records; sealing is done by carbon_ledger.audit_seal().")));
 	PG_RETURN_NULL();
+}
+
+/*
+ * The DDL guard's checks of the triggers a command made or changed: audit
+ * triggers are made by audit_enable() only, and stay ENABLE ALWAYS under
+ * their own names.  SPI must be connected.
+ */
+static void
+guard_audit_triggers(void)
+{
+	char	   *sql;
+
+	/*
+	 * Audit triggers are made by audit_enable() only (and by pg_restore,
+	 * which recreates them from a dump): a trigger created, replaced
+	 * (CREATE OR REPLACE TRIGGER) or renamed by hand under one of their
+	 * names, or calling audit_trigger(), could record some changes and
+	 * not others, or keep the names from the real triggers.
+	 */
+	sql = psprintf("SELECT t.tgname::text, t.tgrelid::pg_catalog.regclass::text "
+				   "FROM pg_catalog.pg_trigger t "
+				   "WHERE t.oid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+				   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass) "
+				   "AND (t.tgname OPERATOR(pg_catalog.=) ANY (ARRAY['%s', '%s']) "
+				   "OR t.tgfoid OPERATOR(pg_catalog.=) %u)",
+				   CL_AUDIT_TRIGGER_NAME, CL_AUDIT_TRUNC_TRIGGER,
+				   audit_trigger_oid());
+	if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the command's triggers");
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_TRIGGER_GUARD),
+				 errmsg("trigger \"%s\" on \"%s\" cannot be made by hand",
+						SPI_getvalue(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, 1),
+						SPI_getvalue(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, 2)),
+				 errdetail("The names \"%s\" and \"%s\" and the function carbon_ledger.audit_trigger() belong to the audit trail's own triggers.",
+						   CL_AUDIT_TRIGGER_NAME, CL_AUDIT_TRUNC_TRIGGER),
+				 errhint("Call carbon_ledger.audit_enable() to audit a table; name other triggers otherwise.")));
+
+	sql = psprintf("SELECT t.tgname::text, t.tgrelid::pg_catalog.regclass::text "
+				   "FROM pg_catalog.pg_trigger t "
+				   "JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid "
+				   "WHERE p.pronamespace OPERATOR(pg_catalog.=) %u "
+				   "AND (t.tgrelid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+				   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass) "
+				   "OR t.oid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+				   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass)) "
+				   "AND p.proname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_trigger', 'audit_protect']) "
+				   "AND (t.tgenabled OPERATOR(pg_catalog.<>) 'A' "
+				   "OR t.tgname OPERATOR(pg_catalog.!~) '^(carbon_ledger_audit|carbon_ledger_audit_truncate|audit_[a-z_]+_append_only)$')",
+				   get_namespace_oid(CL_AUDIT_SCHEMA, false));
+	/* not read-only: see the catalog as the command left it */
+	if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit triggers");
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_TRIGGER_GUARD),
+				 errmsg("audit trigger \"%s\" on \"%s\" must stay enabled always under its own name",
+						SPI_getvalue(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, 1),
+						SPI_getvalue(SPI_tuptable->vals[0],
+									 SPI_tuptable->tupdesc, 2)),
+				 errdetail("Disabling or renaming an audit trigger would let changes go unrecorded."),
+				 errhint("Call carbon_ledger.audit_disable() to stop auditing a table; that is itself recorded.")));
 }
 
 /*
@@ -1691,31 +1786,8 @@ cl_audit_guard(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		sql = psprintf("SELECT t.tgname::text, t.tgrelid::pg_catalog.regclass::text "
-					   "FROM pg_catalog.pg_trigger t "
-					   "JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid "
-					   "WHERE p.pronamespace OPERATOR(pg_catalog.=) %u "
-					   "AND (t.tgrelid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
-					   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass) "
-					   "OR t.oid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
-					   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass)) "
-					   "AND p.proname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_trigger', 'audit_protect']) "
-					   "AND (t.tgenabled OPERATOR(pg_catalog.<>) 'A' "
-					   "OR t.tgname OPERATOR(pg_catalog.!~) '^(carbon_ledger_audit|carbon_ledger_audit_truncate|audit_[a-z_]+_append_only)$')",
-					   get_namespace_oid(CL_AUDIT_SCHEMA, false));
-		/* not read-only: see the catalog as the command left it */
-		if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "could not read the audit triggers");
-		if (SPI_processed > 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_CL_AUDIT_TRIGGER_GUARD),
-					 errmsg("audit trigger \"%s\" on \"%s\" must stay enabled always under its own name",
-							SPI_getvalue(SPI_tuptable->vals[0],
-										 SPI_tuptable->tupdesc, 1),
-							SPI_getvalue(SPI_tuptable->vals[0],
-										 SPI_tuptable->tupdesc, 2)),
-					 errdetail("Disabling or renaming an audit trigger would let changes go unrecorded."),
-					 errhint("Call carbon_ledger.audit_disable() to stop auditing a table; that is itself recorded.")));
+		if (!cl_audit_in_enable && !cl_restoring())
+			guard_audit_triggers();
 
 		/*
 		 * An audited table's row triggers do not fire for the rows of its
@@ -1745,12 +1817,14 @@ cl_audit_guard(PG_FUNCTION_ARGS)
 			char		kind = get_rel_relkind(child);
 			Oid			parent;
 
-			/* only tables and foreign tables can be inheritance children */
-			if ((kind != RELKIND_RELATION && kind != RELKIND_FOREIGN_TABLE) ||
-				is_audited(child))
+			/*
+			 * only tables and foreign tables can be inheritance children;
+			 * most tables have no audited parent, the cheaper question
+			 */
+			if (kind != RELKIND_RELATION && kind != RELKIND_FOREIGN_TABLE)
 				continue;
 			parent = audited_inheritance_parent(child);
-			if (!OidIsValid(parent))
+			if (!OidIsValid(parent) || is_audited(child))
 				continue;
 			ereport(ERROR,
 					(errcode(ERRCODE_CL_AUDIT_INHERITANCE),

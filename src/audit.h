@@ -93,6 +93,10 @@ extern void cl_audit_check_rc(int rc);
 
 extern Oid	cl_audit_relid(const char *relname, bool missing_ok);
 extern bool cl_audit_in_disable;
+extern bool cl_audit_in_enable;
+
+/* ledger.c: whether rows are being restored from a dump (pg_restore) */
+extern bool cl_restoring(void);
 
 extern void cl_audit_worker_init(void);
 

@@ -77,6 +77,7 @@
 #include "utils/timestamp.h"
 #include "utils/fmgroids.h"
 
+#include "audit.h"
 #include "ledger_core.h"
 
 PG_FUNCTION_INFO_V1(cl_booking);
@@ -369,13 +370,13 @@ cl_ledger_row_any(PG_FUNCTION_ARGS)
 }
 
 /*
- * restoring: whether rows are being restored from a dump (a superuser
+ * cl_restoring: whether rows are being restored from a dump (a superuser
  * session with row_security off, as pg_restore and pg_dump's scripts
  * run), as carbon_ledger.restoring() says: the triggers then take rows as
  * they come.
  */
-static bool
-restoring(void)
+bool
+cl_restoring(void)
 {
 	const char *su;
 
@@ -1642,11 +1643,12 @@ redemption_book(TriggerData *td)
 	}
 
 	/*
-	 * LD005 says why the credits do not suffice: the balance is short (and
-	 * how much expired now, if any), or, for a backdated redemption, the
-	 * balance would do but less was earned by redeemed_at.
+	 * LD005 says why the credits do not suffice: for a backdated
+	 * redemption, the balance would do but less was earned by redeemed_at;
+	 * or credits that expired just now would have done; or the balance is
+	 * simply short.
 	 */
-	if (taken < want && taken < balance)
+	if (taken < want && want <= balance)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '5')),
 				 errmsg("redemption rejected: credits exceed the available balance"),
@@ -1655,7 +1657,7 @@ redemption_book(TriggerData *td)
 						   credits_text(balance), credits_text(taken),
 						   ts_text(redeemed_at)),
 				 errhint("A redemption spends only credits earned by its redeemed_at.")));
-	if (taken < want && written_off > 0)
+	if (taken < want && written_off > 0 && want <= balance + written_off)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '5')),
 				 errmsg("redemption rejected: credits exceed the available balance"),
@@ -1663,6 +1665,13 @@ redemption_book(TriggerData *td)
 						   request, account, credits_text(want),
 						   credits_text(balance), credits_text(written_off)),
 				 errhint("Expired credits cannot be redeemed: a credit that has expired by the time of booking is not available, whatever redeemed_at says.")));
+	if (taken < want && written_off > 0)
+		ereport(ERROR,
+				(errcode(LD('0', '0', '5')),
+				 errmsg("redemption rejected: credits exceed the available balance"),
+				 errdetail("Redemption \"%s\" on account \"%s\" asks for %s credits; the balance is %s (%s more expired just now).",
+						   request, account, credits_text(want),
+						   credits_text(balance), credits_text(written_off))));
 	if (taken < want)
 		ereport(ERROR,
 				(errcode(LD('0', '0', '5')),
@@ -1752,7 +1761,7 @@ book(FunctionCallInfo fcinfo, const char *name, const char *id_column,
 	volatile HeapTuple booked = NULL;
 	HeapTuple	result;
 
-	if (restoring())
+	if (cl_restoring())
 		return PointerGetDatum(td->tg_trigtuple);
 	require_values(td, required);
 

@@ -62,7 +62,7 @@ CREATE EVENT TRIGGER carbon_ledger_audit_guard_alter
 	ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'ALTER TRIGGER',
 									'CREATE TABLE', 'CREATE FOREIGN TABLE',
 									'ALTER FOREIGN TABLE', 'CREATE SCHEMA',
-									'IMPORT FOREIGN SCHEMA')
+									'IMPORT FOREIGN SCHEMA', 'CREATE TRIGGER')
 	EXECUTE FUNCTION carbon_ledger.audit_guard();
 CREATE EVENT TRIGGER carbon_ledger_audit_guard_drop
 	ON sql_drop

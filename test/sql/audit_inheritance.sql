@@ -113,11 +113,50 @@ SELECT state, message FROM pg_temp.try($$SELECT carbon_ledger.audit_enable('audi
 SELECT carbon_ledger.audit_disable('audit_inh.part');
 DROP SCHEMA audit_inh_free, audit_inh_parts CASCADE;
 
--- "audited" means the triggers audit_enable() creates: a look-alike
--- trigger calling audit_trigger() (here only a TRUNCATE one under the
--- reserved name, enabled always) does not make a table audited
+-- audit triggers are made by audit_enable() only: by hand, under the
+-- reserved names or calling audit_trigger(), CREATE (OR REPLACE) TRIGGER
+-- and a rename to a reserved name are refused (LA002)
 CREATE TABLE audit_inh.par2 (id int PRIMARY KEY, v text);
 SELECT carbon_ledger.audit_enable('audit_inh.par2');
+CREATE FUNCTION audit_inh.nop() RETURNS trigger LANGUAGE plpgsql
+	AS $$BEGIN RETURN NULL; END$$;
+SELECT state, message FROM pg_temp.try($$CREATE OR REPLACE TRIGGER carbon_ledger_audit
+	AFTER INSERT ON audit_inh.par2 FOR EACH ROW EXECUTE FUNCTION audit_inh.nop()$$);
+CREATE TABLE audit_inh.plain (id int PRIMARY KEY, v text);
+SELECT state, message FROM pg_temp.try($$CREATE TRIGGER carbon_ledger_audit
+	AFTER INSERT ON audit_inh.plain FOR EACH ROW EXECUTE FUNCTION audit_inh.nop()$$);
+SELECT state, message FROM pg_temp.try($$CREATE TRIGGER t_by_hand
+	AFTER INSERT ON audit_inh.plain FOR EACH ROW
+	EXECUTE FUNCTION carbon_ledger.audit_trigger()$$);
+CREATE TRIGGER t_other AFTER INSERT ON audit_inh.plain
+	FOR EACH ROW EXECUTE FUNCTION audit_inh.nop();
+SELECT state, message FROM pg_temp.try($$ALTER TRIGGER t_other ON audit_inh.plain
+	RENAME TO carbon_ledger_audit_truncate$$);
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_inh.par2'::regclass ORDER BY 1;
+-- a table that is not a relation, by OID
+SELECT state, message FROM pg_temp.try($$SELECT carbon_ledger.audit_enable(0)$$);
+SELECT state, message FROM pg_temp.try($$SELECT carbon_ledger.audit_disable(0)$$);
+
+-- a role without any right on carbon_ledger still creates and alters its
+-- own tables: the guard finds the audit function without asking for USAGE
+CREATE ROLE regress_inh_app;
+GRANT CREATE, USAGE ON SCHEMA audit_inh TO regress_inh_app;
+SET ROLE regress_inh_app;
+CREATE TABLE audit_inh.app_t (x int);
+ALTER TABLE audit_inh.app_t ADD COLUMN y int;
+CREATE TEMP TABLE app_tmp (x int);
+CREATE TABLE audit_inh.app_kid () INHERITS (audit_inh.app_t);
+DROP TABLE audit_inh.app_kid, audit_inh.app_t, app_tmp;
+RESET ROLE;
+REVOKE ALL ON SCHEMA audit_inh FROM regress_inh_app;
+DROP ROLE regress_inh_app;
+
+-- "audited" means the triggers audit_enable() creates: look-alike
+-- triggers calling audit_trigger(), as a restore of an older dump could
+-- bring back (a superuser with row_security off, as pg_restore runs, is
+-- let through by the guard), do not make a table audited; here only a
+-- TRUNCATE one under the reserved name, enabled always
+SET row_security = off;
 CREATE TABLE audit_inh.kid2 (id int PRIMARY KEY, v text);
 CREATE TRIGGER carbon_ledger_audit_truncate AFTER TRUNCATE ON audit_inh.kid2
 	FOR EACH STATEMENT EXECUTE FUNCTION carbon_ledger.audit_trigger();
@@ -133,6 +172,7 @@ CREATE TRIGGER carbon_ledger_audit_truncate AFTER TRUNCATE ON audit_inh.kid3
 	FOR EACH STATEMENT EXECUTE FUNCTION carbon_ledger.audit_trigger();
 ALTER TABLE audit_inh.kid3 ENABLE ALWAYS TRIGGER carbon_ledger_audit,
 	ENABLE ALWAYS TRIGGER carbon_ledger_audit_truncate;
+RESET row_security;
 SELECT state, message FROM pg_temp.try($$ALTER TABLE audit_inh.kid3 INHERIT audit_inh.par2$$);
 -- a table with only look-alike triggers is not audited: audit_enable()
 -- refuses its parent, and its audited child may stop being audited

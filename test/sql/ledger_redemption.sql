@@ -178,3 +178,11 @@ VALUES ('RED-S1', 'walk', '2 kg', statement_timestamp(), 'red-s-a1');
 SELECT pg_sleep(1.5);
 SELECT state, detail, hint FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
 	(account_no, credits, item, request_id) VALUES ('RED-S1', '1', 'tea', 'red-s-r1')$$);
+-- ... but not when more than what expired is missing: then the balance is
+-- simply short, as for a backdated redemption asking for more than the
+-- balance
+SELECT state, detail, hint FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id) VALUES ('RED-S1', '100', 'tea', 'red-s-r2')$$);
+SELECT state, detail, hint FROM pg_temp.try($$INSERT INTO carbon_ledger.redemption
+	(account_no, credits, item, request_id, redeemed_at)
+	VALUES ('RED-1', '50', 'tea', 'red-s-r3', '2023-06-01 12:00+08')$$);
