@@ -539,16 +539,35 @@ sub check
 			  . "which does not exist") for @{ $entries{$no} };
 	}
 
-	# 4. a digest kept outside the database: the chain must still hold it
+	# 4. a digest kept outside the database: the chain must still hold it,
+	# in the database the digest names when it names one (the composite
+	# form); block 0 with the zero hash is the empty chain's digest, which
+	# every chain of its database extends
 	if (defined $digest)
 	{
-		my ($no, $hex) = @$digest;
-		my ($blk) = grep { $_->{block_no} == $no } @$blocks;
-		if (!$blk)
+		my ($no, $hex, $sys, $db) = @$digest;
+		my ($blk) = grep { $_->{block_no} == ($no || 1) } @$blocks;
+		my $ident = defined $sys && $blk
+		  && ($blk->{system_identifier} ne $sys
+			|| $blk->{database_oid} ne $db);
+		if ($no == 0)
+		{
+			problem("digest not in chain: the empty chain of database "
+				  . ($sys // '?') . '/' . ($db // '?')
+				  . " is not this chain's start")
+			  if $hex ne unpack('H*', $ZERO_HASH) || $ident;
+		}
+		elsif (!$blk)
 		{
 			problem("digest not in chain: block $no does not exist");
 		}
-		elsif ($blk->{block_hash} ne lc $hex)
+		elsif ($ident)
+		{
+			problem("digest not in chain: the digest belongs to database "
+				  . "$sys/$db, block $no to database "
+				  . "$blk->{system_identifier}/$blk->{database_oid}");
+		}
+		elsif ($blk->{block_hash} ne $hex)
 		{
 			problem("digest not in chain: block $no has another hash");
 		}
@@ -569,17 +588,21 @@ sub check
 	return 0;
 }
 
-# parse_digest(TEXT): [block_no, hex hash] of a digest given as
-# BLOCK_NO:HEX, BLOCK_NO:\xHEX, or as audit_digest() prints it in psql,
-# (BLOCK_NO,"\\xHEX",...); exits 2 with an explanation otherwise.
+# parse_digest(TEXT): [block_no, hex hash, system identifier, database oid]
+# of a digest given as BLOCK_NO:HEX or BLOCK_NO:\xHEX (no identity), or as
+# psql prints audit_digest(), (BLOCK_NO,"\\xHEX",SYSID,DBOID,NAME); exits 2
+# with an explanation otherwise.
 sub parse_digest
 {
 	my ($text) = @_;
-	return [ $1, lc $2 ]
+	return [ $1 + 0, lc $2 ]
 	  if defined $text
-	  && ($text =~ /^\s*(\d+)\s*:\s*(?:\\x)?([0-9a-fA-F]{64})\s*$/
-		|| $text =~ /^\s*\(\s*(\d+)\s*,\s*"?(?:\\\\x|\\x)([0-9a-fA-F]{64})"?\s*,/);
-	print STDERR "$0: --digest takes BLOCK_NO:BLOCK_HASH in hex, not \""
+	  && $text =~ /^\s*(\d+)\s*:\s*(?:\\x)?([0-9a-fA-F]{64})\s*$/;
+	return [ $1 + 0, lc $2, length $3 && length $4 ? ($3, $4) : () ]
+	  if defined $text
+	  && $text =~ /^\s*\(\s*(\d+)\s*,\s*"?(?:\\\\x|\\x)([0-9a-fA-F]{64})"?\s*,\s*(\d*)\s*,\s*(\d*)\s*,/;
+	print STDERR "$0: --digest takes BLOCK_NO:BLOCK_HASH in hex, or the "
+	  . "composite audit_digest() returns, not \""
 	  . ($text // '') . "\"; in psql:\n"
 	  . "  SELECT block_no || ':' || encode(block_hash, 'hex') "
 	  . "FROM carbon_ledger.audit_digest();\n";

@@ -155,8 +155,33 @@ is($rc, 0, 'the digest as psql prints audit_digest() is taken too');
 is($rc, 0, 'and with \\x before the hash');
 ($rc, $out) = offline('check', "$dir/export", '--digest', 'block 4');
 is($rc, 2, 'a malformed digest is refused');
-like($out, qr/--digest takes BLOCK_NO:BLOCK_HASH in hex, not "block 4"/,
+like($out,
+	qr/--digest takes BLOCK_NO:BLOCK_HASH in hex, or the composite audit_digest\(\) returns, not "block 4"/,
 	'saying what it takes');
+
+# the composite names its database: a digest of another one is not taken
+# for this chain's, as audit_verify(digest) has it
+my $comp = sql('SELECT carbon_ledger.audit_digest()');
+(my $other = $comp) =~ s/^(\(\d+,"[^"]*",\d*)(\d),/$1 . (($2 + 1) % 10) . ','/e;
+isnt($other, $comp, 'a digest naming another system identifier');
+($rc, $out) = offline('check', "$dir/export", '--digest', $other);
+is($rc, 1, 'is not in the chain');
+like($out,
+	qr{^digest not in chain: the digest belongs to database \d+/\d+, block \d+ to database \d+/\d+$}m,
+	'which names both databases');
+# the empty chain's digest: block 0, the zero hash
+my $zero = '0' x 64;
+($rc, $out) = offline('check', "$dir/export", '--digest', "0:$zero");
+is($rc, 0, "the empty chain's digest is extended by this chain");
+(my $empty = $comp) =~ s/^\(\d+,"[^"]*",/(0,"\\\\x$zero",/;
+($rc, $out) = offline('check', "$dir/export", '--digest', $empty);
+is($rc, 0, '... also as a composite naming this database');
+(my $empty_other = $other) =~ s/^\(\d+,"[^"]*",/(0,"\\\\x$zero",/;
+($rc, $out) = offline('check', "$dir/export", '--digest', $empty_other);
+like($out, qr{^digest not in chain: the empty chain of database \d+/\d+ is not this chain's start$}m,
+	"but not the empty chain of another database");
+($rc, $out) = offline('check', "$dir/export", '--digest', "0:" . ('1' x 64));
+is($rc, 1, 'nor block 0 with another hash');
 
 # the export is UTF-8 whatever the client encoding: GBK has the Chinese text
 # in other bytes and no emoji, LATIN1 neither
