@@ -1173,24 +1173,31 @@ cl_audit_trigger(PG_FUNCTION_ARGS)
 }
 
 /*
- * OID of carbon_ledger.audit_trigger(), found in the catalogs without a
- * permission check: the DDL guard runs as whoever issued the command, and
- * a role without USAGE on schema carbon_ledger must still create and alter
- * its own tables.
+ * OID of a trigger function of the audit trail, carbon_ledger.NAME(), found
+ * in the catalogs without a permission check: the DDL guard runs as
+ * whoever issued the command, and a role without USAGE on schema
+ * carbon_ledger must still create and alter its own tables.
  */
 static Oid
-audit_trigger_oid(void)
+audit_function_oid(const char *name)
 {
 	Oid			nsp = get_namespace_oid(CL_AUDIT_SCHEMA, false);
 	oidvector  *noargs = buildoidvector(NULL, 0);
 	Oid			fn;
 
 	fn = GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
-						 CStringGetDatum("audit_trigger"),
+						 CStringGetDatum(name),
 						 PointerGetDatum(noargs), ObjectIdGetDatum(nsp));
 	if (!OidIsValid(fn))
-		elog(ERROR, "function carbon_ledger.audit_trigger() does not exist");
+		elog(ERROR, "function carbon_ledger.%s() does not exist", name);
 	return fn;
+}
+
+/* OID of carbon_ledger.audit_trigger() (see audit_function_oid). */
+static Oid
+audit_trigger_oid(void)
+{
+	return audit_function_oid("audit_trigger");
 }
 
 /*
@@ -1413,6 +1420,13 @@ check_auditable(Oid relid)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a table", get_rel_name(relid)),
 				 errdetail("Only tables can be audited.")));
+	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_CANNOT_AUDIT),
+				 errmsg("temporary table \"%s\" cannot be audited",
+						get_rel_name(relid)),
+				 errdetail("A temporary table is dropped with its session, without a record in the audit trail."),
+				 errhint("Audit a permanent table.")));
 	if (get_rel_namespace(relid) == get_namespace_oid(CL_AUDIT_SCHEMA, false) &&
 		strncmp(get_rel_name(relid), "audit_", 6) == 0)
 		ereport(ERROR,
@@ -1665,69 +1679,210 @@ cl_audit_protect(PG_FUNCTION_ARGS)
 }
 
 /*
- * The DDL guard's checks of the triggers a command made or changed: audit
- * triggers are made by audit_enable() only, and stay ENABLE ALWAYS under
- * their own names.  SPI must be connected.
+ * Is a trigger name one of the audit trail's own: the two audit_enable()
+ * gives, or the audit_<table>_append_only of the trail's protection
+ * triggers.
+ */
+static bool
+audit_reserved_name(const char *name)
+{
+	static const char prefix[] = "audit_";
+	static const char suffix[] = "_append_only";
+	size_t		len = strlen(name);
+	size_t		plen = sizeof(prefix) - 1;
+	size_t		slen = sizeof(suffix) - 1;
+
+	if (strcmp(name, CL_AUDIT_TRIGGER_NAME) == 0 ||
+		strcmp(name, CL_AUDIT_TRUNC_TRIGGER) == 0)
+		return true;
+	if (len <= plen + slen ||
+		strncmp(name, prefix, plen) != 0 ||
+		strcmp(name + len - slen, suffix) != 0)
+		return false;
+	for (size_t i = plen; i < len - slen; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || name[i] == '_'))
+			return false;
+	return true;
+}
+
+/*
+ * Check one trigger the command made or changed, or one on a table it
+ * made or changed: audit triggers are made by audit_enable() only (and by
+ * pg_restore, which recreates them from a dump), so one created, replaced
+ * (CREATE OR REPLACE TRIGGER) or renamed by hand under the audit trail's
+ * names, or calling audit_trigger(), is refused (own_trigger: the command
+ * made or changed this trigger); an audit or protection trigger must stay
+ * ENABLE ALWAYS under its own name, or changes would go unrecorded.
  */
 static void
-guard_audit_triggers(void)
+guard_one_trigger(Form_pg_trigger tg, bool own_trigger, Oid audit_fn,
+				  Oid protect_fn)
 {
-	char	   *sql;
+	const char *name = NameStr(tg->tgname);
 
-	/*
-	 * Audit triggers are made by audit_enable() only (and by pg_restore,
-	 * which recreates them from a dump): a trigger created, replaced
-	 * (CREATE OR REPLACE TRIGGER) or renamed by hand under one of their
-	 * names, or calling audit_trigger(), could record some changes and
-	 * not others, or keep the names from the real triggers.
-	 */
-	sql = psprintf("SELECT t.tgname::text, t.tgrelid::pg_catalog.regclass::text "
-				   "FROM pg_catalog.pg_trigger t "
-				   "WHERE t.oid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
-				   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass) "
-				   "AND (t.tgname OPERATOR(pg_catalog.=) ANY (ARRAY['%s', '%s']) "
-				   "OR t.tgfoid OPERATOR(pg_catalog.=) %u)",
-				   CL_AUDIT_TRIGGER_NAME, CL_AUDIT_TRUNC_TRIGGER,
-				   audit_trigger_oid());
-	if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the command's triggers");
-	if (SPI_processed > 0)
+	if (own_trigger &&
+		(strcmp(name, CL_AUDIT_TRIGGER_NAME) == 0 ||
+		 strcmp(name, CL_AUDIT_TRUNC_TRIGGER) == 0 ||
+		 tg->tgfoid == audit_fn))
 		ereport(ERROR,
 				(errcode(ERRCODE_CL_AUDIT_TRIGGER_GUARD),
 				 errmsg("trigger \"%s\" on \"%s\" cannot be made by hand",
-						SPI_getvalue(SPI_tuptable->vals[0],
-									 SPI_tuptable->tupdesc, 1),
-						SPI_getvalue(SPI_tuptable->vals[0],
-									 SPI_tuptable->tupdesc, 2)),
+						name, regclass_name(tg->tgrelid)),
 				 errdetail("The names \"%s\" and \"%s\" and the function carbon_ledger.audit_trigger() belong to the audit trail's own triggers.",
 						   CL_AUDIT_TRIGGER_NAME, CL_AUDIT_TRUNC_TRIGGER),
 				 errhint("Call carbon_ledger.audit_enable() to audit a table; name other triggers otherwise.")));
 
-	sql = psprintf("SELECT t.tgname::text, t.tgrelid::pg_catalog.regclass::text "
-				   "FROM pg_catalog.pg_trigger t "
-				   "JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid "
-				   "WHERE p.pronamespace OPERATOR(pg_catalog.=) %u "
-				   "AND (t.tgrelid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
-				   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass) "
-				   "OR t.oid IN (SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c "
-				   "WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass)) "
-				   "AND p.proname OPERATOR(pg_catalog.=) ANY (ARRAY['audit_trigger', 'audit_protect']) "
-				   "AND (t.tgenabled OPERATOR(pg_catalog.<>) 'A' "
-				   "OR t.tgname OPERATOR(pg_catalog.!~) '^(carbon_ledger_audit|carbon_ledger_audit_truncate|audit_[a-z_]+_append_only)$')",
-				   get_namespace_oid(CL_AUDIT_SCHEMA, false));
-	/* not read-only: see the catalog as the command left it */
-	if (SPI_execute(sql, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the audit triggers");
-	if (SPI_processed > 0)
+	if ((tg->tgfoid == audit_fn || tg->tgfoid == protect_fn) &&
+		(tg->tgenabled != TRIGGER_FIRES_ALWAYS || !audit_reserved_name(name)))
 		ereport(ERROR,
 				(errcode(ERRCODE_CL_AUDIT_TRIGGER_GUARD),
 				 errmsg("audit trigger \"%s\" on \"%s\" must stay enabled always under its own name",
-						SPI_getvalue(SPI_tuptable->vals[0],
-									 SPI_tuptable->tupdesc, 1),
-						SPI_getvalue(SPI_tuptable->vals[0],
-									 SPI_tuptable->tupdesc, 2)),
+						name, regclass_name(tg->tgrelid)),
 				 errdetail("Disabling or renaming an audit trigger would let changes go unrecorded."),
 				 errhint("Call carbon_ledger.audit_disable() to stop auditing a table; that is itself recorded.")));
+}
+
+/*
+ * Refuse a table that is an inheritance child of an audited table without
+ * being audited itself (LA011): the parent's row triggers do not fire for
+ * its rows.  Reads the catalogs with the catalog snapshot (see is_audited).
+ */
+static void
+guard_inheritance_child(Oid child)
+{
+	char		kind = get_rel_relkind(child);
+	Oid			parent;
+
+	/*
+	 * only tables and foreign tables can be inheritance children; most
+	 * tables have no audited parent, the cheaper question
+	 */
+	if (kind != RELKIND_RELATION && kind != RELKIND_FOREIGN_TABLE)
+		return;
+	parent = audited_inheritance_parent(child);
+	if (!OidIsValid(parent) || is_audited(child))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_CL_AUDIT_INHERITANCE),
+			 errmsg("table \"%s\" cannot inherit from audited table \"%s\"",
+					regclass_name(child), regclass_name(parent)),
+			 errdetail("The audit triggers of a table do not fire for its inheritance children: changes made through \"%s\" to rows of \"%s\" would not be recorded.",
+					   regclass_name(parent), regclass_name(child)),
+			 kind == RELKIND_FOREIGN_TABLE ?
+			 errhint("A foreign table cannot be audited.") :
+			 errhint("Call carbon_ledger.audit_enable() on \"%s\" first; create a new table without INHERITS, audit it, then use ALTER TABLE ... INHERIT.",
+					 regclass_name(child))));
+}
+
+/*
+ * Does a trigger calling audit_trigger() have the shape audit_enable()
+ * gives its triggers (see is_audited), whoever made it?
+ */
+static bool
+audit_trigger_shape(HeapTuple tup, TupleDesc tgdesc)
+{
+	Form_pg_trigger tg = (Form_pg_trigger) GETSTRUCT(tup);
+
+	if (OidIsValid(tg->tgconstraint) || tg->tgattr.dim1 != 0 ||
+		!heap_attisnull(tup, Anum_pg_trigger_tgqual, tgdesc))
+		return false;
+	return (strcmp(NameStr(tg->tgname), CL_AUDIT_TRIGGER_NAME) == 0 &&
+			tg->tgtype == CL_AUDIT_ROW_TGTYPE) ||
+		(strcmp(NameStr(tg->tgname), CL_AUDIT_TRUNC_TRIGGER) == 0 &&
+		 tg->tgtype == TRIGGER_TYPE_TRUNCATE);
+}
+
+/*
+ * The guard's checks over the whole database, for a command that reported
+ * no objects: PostgreSQL does not collect the commands run inside REFRESH
+ * MATERIALIZED VIEW (the view's query may call functions that run DDL, as
+ * the view's owner), so the objects they changed are unknown.  Every
+ * audit and protection trigger must be enabled always under its own name,
+ * every trigger calling audit_trigger() must have the shape audit_enable()
+ * gives it, and every inheritance child of an audited table must be
+ * audited.  Reads pg_trigger and pg_inherits whole: rare, and only then.
+ */
+static void
+guard_whole_database(Oid audit_fn, Oid protect_fn)
+{
+	Relation	rel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	List	   *children = NIL;
+	ListCell   *lc;
+
+	rel = table_open(TriggerRelationId, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger tg = (Form_pg_trigger) GETSTRUCT(tup);
+
+		guard_one_trigger(tg, false, audit_fn, protect_fn);
+		if (tg->tgfoid == audit_fn && !audit_trigger_shape(tup, RelationGetDescr(rel)))
+			guard_one_trigger(tg, true, audit_fn, protect_fn);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+
+	rel = table_open(InheritsRelationId, AccessShareLock);
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		children = list_append_unique_oid(children,
+										  ((Form_pg_inherits) GETSTRUCT(tup))->inhrelid);
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	foreach(lc, children)
+		guard_inheritance_child(lfirst_oid(lc));
+}
+
+/*
+ * The DDL guard's checks of the triggers a command made or changed and of
+ * those on the tables it made or changed (see guard_one_trigger), read
+ * through pg_trigger's indexes so that a command costs the same however
+ * many triggers the database holds.  commands are the (classid, objid)
+ * pairs of pg_event_trigger_ddl_commands() in SPI's result.
+ */
+static void
+guard_audit_triggers(SPITupleTable *commands, uint64 ncommands,
+					 Oid audit_fn, Oid protect_fn)
+{
+	Relation	tgrel;
+
+	tgrel = table_open(TriggerRelationId, AccessShareLock);
+	for (uint64 i = 0; i < ncommands; i++)
+	{
+		bool		isnull;
+		Oid			classid = DatumGetObjectId(SPI_getbinval(commands->vals[i],
+															 commands->tupdesc,
+															 1, &isnull));
+		Oid			objid = DatumGetObjectId(SPI_getbinval(commands->vals[i],
+														   commands->tupdesc,
+														   2, &isnull));
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tup;
+		bool		own = classid == TriggerRelationId;
+
+		if (own)
+		{
+			ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber,
+						F_OIDEQ, ObjectIdGetDatum(objid));
+			scan = systable_beginscan(tgrel, TriggerOidIndexId, true,
+									  NULL, 1, &key);
+		}
+		else
+		{
+			ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber,
+						F_OIDEQ, ObjectIdGetDatum(objid));
+			scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, true,
+									  NULL, 1, &key);
+		}
+		while (HeapTupleIsValid(tup = systable_getnext(scan)))
+			guard_one_trigger((Form_pg_trigger) GETSTRUCT(tup), own,
+							  audit_fn, protect_fn);
+		systable_endscan(scan);
+	}
+	table_close(tgrel, AccessShareLock);
 }
 
 /*
@@ -1742,13 +1897,17 @@ guard_audit_triggers(void)
  * INHERIT), whose changes made through the parent would go unrecorded; at
  * sql_drop it refuses dropping one (which DROP
  * TABLE of an audited table does) unless audit_disable() or DROP EXTENSION
- * is doing it.
+ * is doing it.  A command that reports no objects (those run inside
+ * REFRESH MATERIALIZED VIEW are not collected) is checked against the
+ * whole database; a restore (cl_restoring) is not checked until it is
+ * done, at ddl_command_end.
  */
 Datum
 cl_audit_guard(PG_FUNCTION_ARGS)
 {
 	EventTriggerData *ed;
 	char	   *sql;
+	uint64		processed;
 
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -1786,56 +1945,66 @@ cl_audit_guard(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		if (!cl_audit_in_enable && !cl_restoring())
-			guard_audit_triggers();
+		/*
+		 * The tables and triggers the command made or changed.  Read the
+		 * catalogs about them with a fresh catalog snapshot: for the
+		 * inheritance check below, the command holds
+		 * ShareUpdateExclusiveLock on the parents and a stronger lock on
+		 * the child, which audit_enable() and audit_disable() wait for, and
+		 * waited for any of them in progress; the fresh catalog snapshot
+		 * sees those that committed, where the transaction snapshot, under
+		 * REPEATABLE READ, can predate them.  Only the list of the
+		 * command's objects is taken from SPI.
+		 */
+		sql = "SELECT DISTINCT c.classid, c.objid, "
+			"CASE WHEN c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+			"THEN c.objid::pg_catalog.regclass::pg_catalog.text END AS relname "
+			"FROM pg_catalog.pg_event_trigger_ddl_commands() c "
+			"WHERE c.classid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.pg_class'::pg_catalog.regclass, "
+			"'pg_catalog.pg_trigger'::pg_catalog.regclass]::pg_catalog.oid[]) "
+			"ORDER BY relname, c.objid";
+		if (SPI_execute(sql, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not read the command's objects");
+		processed = SPI_processed;
+		InvalidateCatalogSnapshot();
+
+		/*
+		 * A restore recreates the audit triggers from the dump, table
+		 * after table, each from its CREATE TRIGGER and ALTER TABLE ...
+		 * ENABLE ALWAYS, after the tables and their inheritance: none of
+		 * the checks holds until it is done.
+		 */
+		if (cl_restoring() || cl_audit_in_enable)
+			processed = 0;
+		else
+		{
+			Oid			audit_fn = audit_function_oid("audit_trigger");
+			Oid			protect_fn = audit_function_oid("audit_protect");
+
+			/* nothing collected: see guard_whole_database */
+			if (processed == 0)
+				guard_whole_database(audit_fn, protect_fn);
+			else
+				guard_audit_triggers(SPI_tuptable, processed,
+									 audit_fn, protect_fn);
+		}
 
 		/*
 		 * An audited table's row triggers do not fire for the rows of its
 		 * inheritance children (partitions get them cloned): a table the
 		 * command made a child of an audited table must be audited itself.
-		 * The command holds ShareUpdateExclusiveLock on the parents and a
-		 * stronger lock on the child, which audit_enable() and
-		 * audit_disable() wait for, and waited for any of them in progress:
-		 * read the catalogs with a fresh catalog snapshot, which sees those
-		 * that committed, rather than the transaction snapshot, which
-		 * under REPEATABLE READ can predate them.  Only the list of the
-		 * command's tables is taken from SPI.
 		 */
-		sql = "SELECT d.objid FROM (SELECT DISTINCT c.objid "
-			"FROM pg_catalog.pg_event_trigger_ddl_commands() c "
-			"WHERE c.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass) d "
-			"ORDER BY d.objid::pg_catalog.regclass::pg_catalog.text";
-		if (SPI_execute(sql, false, 0) != SPI_OK_SELECT)
-			elog(ERROR, "could not read the commands' tables");
-		InvalidateCatalogSnapshot();
-		for (uint64 i = 0; i < SPI_processed; i++)
+		for (uint64 i = 0; i < processed; i++)
 		{
 			bool		isnull;
-			Oid			child = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
-															   SPI_tuptable->tupdesc,
-															   1, &isnull));
-			char		kind = get_rel_relkind(child);
-			Oid			parent;
+			Oid			classid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+																 SPI_tuptable->tupdesc,
+																 1, &isnull));
 
-			/*
-			 * only tables and foreign tables can be inheritance children;
-			 * most tables have no audited parent, the cheaper question
-			 */
-			if (kind != RELKIND_RELATION && kind != RELKIND_FOREIGN_TABLE)
-				continue;
-			parent = audited_inheritance_parent(child);
-			if (!OidIsValid(parent) || is_audited(child))
-				continue;
-			ereport(ERROR,
-					(errcode(ERRCODE_CL_AUDIT_INHERITANCE),
-					 errmsg("table \"%s\" cannot inherit from audited table \"%s\"",
-							regclass_name(child), regclass_name(parent)),
-					 errdetail("The audit triggers of a table do not fire for its inheritance children: changes made through \"%s\" to rows of \"%s\" would not be recorded.",
-							   regclass_name(parent), regclass_name(child)),
-					 kind == RELKIND_FOREIGN_TABLE ?
-					 errhint("A foreign table cannot be audited.") :
-					 errhint("Call carbon_ledger.audit_enable() on \"%s\" first; create a new table without INHERITS, audit it, then use ALTER TABLE ... INHERIT.",
-							 regclass_name(child))));
+			if (classid == RelationRelationId)
+				guard_inheritance_child(DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+																	   SPI_tuptable->tupdesc,
+																	   2, &isnull)));
 		}
 	}
 	SPI_finish();

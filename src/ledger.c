@@ -84,6 +84,8 @@ PG_FUNCTION_INFO_V1(cl_booking);
 PG_FUNCTION_INFO_V1(cl_activity_book);
 PG_FUNCTION_INFO_V1(cl_redemption_book);
 PG_FUNCTION_INFO_V1(cl_booking_trigger);
+PG_FUNCTION_INFO_V1(cl_rule_trigger);
+PG_FUNCTION_INFO_V1(cl_restoring_sql);
 PG_FUNCTION_INFO_V1(cl_expire_credits);
 PG_FUNCTION_INFO_V1(cl_kind_is_normal);
 PG_FUNCTION_INFO_V1(cl_account_has_ledger_rows);
@@ -92,6 +94,13 @@ PG_FUNCTION_INFO_V1(cl_ledger_row_any);
 /* true only while the ledger's own booking code runs (see above) */
 static bool booking_active = false;
 
+/*
+ * Whether rows are being restored, as decided by the trigger or booking
+ * that is running, in the context of the role that fired it (see
+ * cl_restoring): 1 or 0, or -1 outside them.
+ */
+static int	restoring_decided = -1;
+
 /* what a booking changes for its duration, to be restored */
 typedef struct BookingScope
 {
@@ -99,6 +108,7 @@ typedef struct BookingScope
 	int			save_sec;
 	bool		save_active;
 	bool		save_seqscan;
+	int			save_restoring;
 } BookingScope;
 
 /* The statements of the booking path, prepared once per backend. */
@@ -370,20 +380,37 @@ cl_ledger_row_any(PG_FUNCTION_ARGS)
 }
 
 /*
- * cl_restoring: whether rows are being restored from a dump (a superuser
- * session with row_security off, as pg_restore and pg_dump's scripts
- * run), as carbon_ledger.restoring() says: the triggers then take rows as
- * they come.
+ * cl_restoring: whether rows are being restored from a dump, as
+ * carbon_ledger.restoring() says: the ledger's triggers then take rows as
+ * they come, and the audit guard lets pg_restore recreate the audit
+ * triggers.  That is a superuser session with row_security off, as
+ * pg_restore and pg_dump's scripts run, whose statement is issued by a
+ * superuser: not code of another role that such a session runs (a
+ * SECURITY DEFINER function, a materialized view refreshed as its owner,
+ * which is a security-restricted operation), which must not switch the
+ * rules off.  The ledger's SECURITY DEFINER triggers run as the
+ * extension's owner; their wrappers (carbon_ledger.rule_trigger(),
+ * booking_trigger() and the C bookings) decide before the switch, as the
+ * role that fired them, and the statements they run inherit the decision.
  */
 bool
 cl_restoring(void)
 {
 	const char *su;
 
-	if (row_security)
+	if (restoring_decided >= 0)
+		return restoring_decided == 1;
+	if (row_security || InSecurityRestrictedOperation() || !superuser())
 		return false;
 	su = GetConfigOption("is_superuser", false, false);
 	return su != NULL && strcmp(su, "on") == 0;
+}
+
+/* carbon_ledger.restoring(): cl_restoring() for the PL/pgSQL triggers. */
+Datum
+cl_restoring_sql(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cl_restoring());
 }
 
 /*
@@ -423,6 +450,9 @@ booking_enter(BookingScope *scope, Oid owner)
 	GetUserIdAndSecContext(&scope->save_user, &scope->save_sec);
 	scope->save_active = booking_active;
 	scope->save_seqscan = enable_seqscan;
+	scope->save_restoring = restoring_decided;
+	/* decided as the role that called, before becoming the owner */
+	restoring_decided = cl_restoring() ? 1 : 0;
 	PushOverrideSearchPath(&path);
 	if (OidIsValid(owner))
 		SetUserIdAndSecContext(owner,
@@ -436,6 +466,7 @@ booking_leave(BookingScope *scope)
 {
 	booking_active = scope->save_active;
 	enable_seqscan = scope->save_seqscan;
+	restoring_decided = scope->save_restoring;
 	SetUserIdAndSecContext(scope->save_user, scope->save_sec);
 	PopOverrideSearchPath();
 }
@@ -1815,26 +1846,20 @@ cl_redemption_book(PG_FUNCTION_ARGS)
 }
 
 /*
- * booking_trigger: runs the trigger function of the schema carbon_ledger
- * named by the trigger's argument with the booking flag set, as the
- * function itself says (it is SECURITY DEFINER where it must be).  For
- * the repayment rules, which raise green_loan.repaid under the loan's
- * lock.  Not executable by PUBLIC, so nobody can attach it to a table of
- * their own.
+ * The trigger function of the schema carbon_ledger that a wrapper trigger
+ * (booking_trigger, rule_trigger) names by its one argument, looked up
+ * once per trigger call site.
  */
-Datum
-cl_booking_trigger(PG_FUNCTION_ARGS)
+static FmgrInfo *
+wrapped_trigger(FunctionCallInfo fcinfo, const char *wrapper)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
 	FmgrInfo   *inner;
-	LOCAL_FCINFO(call, 0);
-	BookingScope scope;
-	volatile Datum result = (Datum) 0;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || td->tg_trigger->tgnargs != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("booking_trigger must be a trigger naming one function")));
+				 errmsg("%s must be a trigger naming one function", wrapper)));
 	inner = (FmgrInfo *) fcinfo->flinfo->fn_extra;
 	if (inner == NULL)
 	{
@@ -1847,17 +1872,66 @@ cl_booking_trigger(PG_FUNCTION_ARGS)
 		fmgr_info_cxt(fn, inner, fcinfo->flinfo->fn_mcxt);
 		fcinfo->flinfo->fn_extra = inner;
 	}
+	return inner;
+}
+
+/*
+ * booking_trigger: runs the trigger function of the schema carbon_ledger
+ * named by the trigger's argument with the booking flag set, as the
+ * function itself says (it is SECURITY DEFINER where it must be).  For
+ * the repayment rules, which raise green_loan.repaid under the loan's
+ * lock.  Not executable by PUBLIC, so nobody can attach it to a table of
+ * their own.
+ */
+Datum
+cl_booking_trigger(PG_FUNCTION_ARGS)
+{
+	FmgrInfo   *inner = wrapped_trigger(fcinfo, "booking_trigger");
+	LOCAL_FCINFO(call, 0);
+	BookingScope scope;
+	volatile Datum result = (Datum) 0;
 
 	booking_enter(&scope, InvalidOid);
 	PG_TRY();
 	{
 		InitFunctionCallInfoData(*call, inner, 0, InvalidOid,
-								 (Node *) td, NULL);
+								 fcinfo->context, NULL);
 		result = FunctionCallInvoke(call);
 	}
 	PG_FINALLY();
 	{
 		booking_leave(&scope);
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/*
+ * rule_trigger: runs the trigger function of the schema carbon_ledger
+ * named by the trigger's argument, a SECURITY DEFINER rule, having first
+ * decided, as the role that fired the trigger, whether rows are being
+ * restored (cl_restoring): inside the function the current role is the
+ * extension's owner, which would answer for everyone.  Not executable by
+ * PUBLIC, so nobody can attach it to a table of their own.
+ */
+Datum
+cl_rule_trigger(PG_FUNCTION_ARGS)
+{
+	FmgrInfo   *inner = wrapped_trigger(fcinfo, "rule_trigger");
+	LOCAL_FCINFO(call, 0);
+	int			save = restoring_decided;
+	volatile Datum result = (Datum) 0;
+
+	restoring_decided = cl_restoring() ? 1 : 0;
+	PG_TRY();
+	{
+		InitFunctionCallInfoData(*call, inner, 0, InvalidOid,
+								 fcinfo->context, NULL);
+		result = FunctionCallInvoke(call);
+	}
+	PG_FINALLY();
+	{
+		restoring_decided = save;
 	}
 	PG_END_TRY();
 	return result;

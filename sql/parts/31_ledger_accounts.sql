@@ -40,18 +40,26 @@
 -- "off" at transaction abort, after the C code had put the session's own
 -- value back (docs/ledger.md, "Implementation notes").
 
--- restoring(): whether rows are being restored from a dump: a superuser
--- session with row_security off, as pg_restore and pg_dump's scripts run.
--- The booking triggers then take rows as they come, with the bookkeeping
--- rows and balances restored beside them.  A plain SQL expression, so
--- that the planner inlines it into the triggers.
+-- restoring(): whether rows are being restored from a dump: a statement
+-- of a superuser, in a superuser session with row_security off, as
+-- pg_restore and pg_dump's scripts run; not another role's code that such
+-- a session runs (C, src/ledger.c, cl_restoring).  The booking triggers
+-- then take rows as they come, with the bookkeeping rows and balances
+-- restored beside them.  Volatile: a trigger wrapper decides it for the
+-- statements its trigger runs.
 CREATE FUNCTION carbon_ledger.restoring()
 RETURNS pg_catalog.bool
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-	SELECT NOT pg_catalog.current_setting('row_security')::pg_catalog.bool
-		AND pg_catalog.current_setting('is_superuser')::pg_catalog.bool
-$$;
+LANGUAGE C VOLATILE PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'cl_restoring_sql';
+
+-- rule_trigger(name): runs the SECURITY DEFINER trigger function
+-- carbon_ledger.<name> after deciding restoring() as the role that fired
+-- the trigger, which inside the function is the extension's owner (C,
+-- src/ledger.c).  Not executable by PUBLIC.
+CREATE FUNCTION carbon_ledger.rule_trigger()
+RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'cl_rule_trigger';
 
 -- booking(): whether the ledger's own booking code is running in this
 -- session: a flag of the extension's library, set only while its C booking
@@ -428,30 +436,30 @@ $$;
 
 CREATE TRIGGER expiry_book
 	BEFORE INSERT ON carbon_ledger.credit_expiry
-	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.expiry_book();
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.rule_trigger('expiry_book');
 
 -- The ledger's own balance updates (from its booking functions, SET
 -- balance only) skip the guard; any UPDATE naming other columns, or made
 -- outside the booking functions, goes through it.
 CREATE TRIGGER account_guard
 	BEFORE INSERT OR DELETE ON carbon_ledger.account
-	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.rule_trigger('account_guard');
 -- TRUNCATE fires no row trigger: a statement trigger keeps the DELETE
 -- rule for it (and for TRUNCATE carbon_ledger.programme CASCADE, which
 -- reaches this table).  Ordinary ENABLE, like the other rule triggers.
 CREATE TRIGGER account_guard_truncate
 	BEFORE TRUNCATE ON carbon_ledger.account
-	FOR EACH STATEMENT EXECUTE FUNCTION carbon_ledger.account_guard();
+	FOR EACH STATEMENT EXECUTE FUNCTION carbon_ledger.rule_trigger('account_guard');
 CREATE TRIGGER account_guard_update
 	BEFORE UPDATE OF account_no, holder_ref, programme_id, region_code,
 		opened_at, status, closed_at ON carbon_ledger.account
-	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.account_guard();
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.rule_trigger('account_guard');
 -- booking() is a C function: the WHEN expression, prepared anew for every
 -- statement, costs one function call.
 CREATE TRIGGER account_guard_balance
 	BEFORE UPDATE OF balance ON carbon_ledger.account
 	FOR EACH ROW WHEN (NOT carbon_ledger.booking())
-	EXECUTE FUNCTION carbon_ledger.account_guard();
+	EXECUTE FUNCTION carbon_ledger.rule_trigger('account_guard');
 
 -- activity_book: books an activity: reduction positive, kind in normal
 -- form, not in the future, account active, request_id new; credits at the

@@ -192,7 +192,7 @@ $$;
 
 CREATE TRIGGER green_loan_check
 	BEFORE INSERT OR UPDATE ON carbon_ledger.green_loan
-	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.green_loan_check();
+	FOR EACH ROW EXECUTE FUNCTION carbon_ledger.rule_trigger('green_loan_check');
 
 -- loan_repayment_check: locks the loan, then checks the repayment is
 -- positive and in whole fen, not in the future, not before the issue date

@@ -34,12 +34,15 @@ REVOKE ALL ON FUNCTION
 	carbon_ledger.adjust_balance(pg_catalog.text, pg_catalog.int8),
 	carbon_ledger.expire_credits(pg_catalog.timestamptz),
 	carbon_ledger.expire_credits_run(pg_catalog.timestamptz),
-	carbon_ledger.booking_trigger()
+	carbon_ledger.booking_trigger(),
+	carbon_ledger.rule_trigger()
 	FROM PUBLIC;
 
--- Only roles allowed to enable auditing may attach the audit trigger: with
--- it, anyone owning a table could add records of their own to the trail.
-REVOKE ALL ON FUNCTION carbon_ledger.audit_trigger() FROM PUBLIC;
+-- carbon_ledger.audit_trigger() keeps PUBLIC's EXECUTE: PostgreSQL asks
+-- for it when it copies an audited partitioned table's trigger to a new
+-- partition, as the role that creates or attaches the partition (its
+-- owner, typically).  Nobody can attach the function by hand: the audit
+-- guard refuses any trigger calling it outside audit_enable() (LA002).
 
 -- The roles, created when missing.
 DO $$

@@ -32,6 +32,20 @@ $node->safe_psql('bank', q{
 CREATE EXTENSION carbon_ledger;
 CREATE TABLE loan (loan_no text PRIMARY KEY, principal numeric, issued date);
 SELECT carbon_ledger.audit_enable('loan');
+-- audited inheritance across schemas (pg_dump orders triggers by schema:
+-- the parent's come back before the child's) and within one
+CREATE SCHEMA a;
+CREATE SCHEMA b;
+CREATE TABLE a.par (id int PRIMARY KEY, v int);
+CREATE TABLE b.chi (id int NOT NULL, v int);
+SELECT carbon_ledger.audit_enable('a.par');
+SELECT carbon_ledger.audit_enable('b.chi');
+ALTER TABLE b.chi INHERIT a.par;
+CREATE TABLE a.chi2 (id int NOT NULL, v int);
+SELECT carbon_ledger.audit_enable('a.chi2');
+ALTER TABLE a.chi2 INHERIT a.par;
+INSERT INTO b.chi VALUES (1, 1);
+INSERT INTO a.chi2 VALUES (2, 2);
 INSERT INTO loan VALUES ('L1', 1000000.00, '2025-01-02'), ('L2', 5.5, '2025-02-03');
 UPDATE loan SET principal = 900000.00 WHERE loan_no = 'L1';
 SELECT carbon_ledger.audit_seal();
@@ -99,6 +113,36 @@ $node->safe_psql('copy', q{INSERT INTO loan VALUES ('L5', 9, '2025-04-01');
 is($node->safe_psql('copy',
 	q{SELECT valid, unsealed_records FROM carbon_ledger.audit_verify()}),
 	't|0', 'copy seals new blocks and verifies');
+
+# every audited table of an inheritance tree came back audited, whichever
+# order the restore recreated their triggers in: one session, parallel
+# jobs, or the plain script in one transaction stopping at any error
+my $audited = q{SELECT string_agg(tgrelid::regclass || ':' || tgname || ':' || tgenabled::text, ','
+	ORDER BY tgrelid::regclass::text, tgname)
+	FROM pg_trigger WHERE tgrelid IN ('a.par'::regclass, 'b.chi'::regclass, 'a.chi2'::regclass)};
+my $want_audited = join(',', map { ("$_:carbon_ledger_audit:A", "$_:carbon_ledger_audit_truncate:A") }
+	qw(a.chi2 a.par b.chi));
+is($node->safe_psql('copy', $audited), $want_audited,
+	'audited parent and children restored audited');
+$node->safe_psql('postgres', 'CREATE DATABASE copy_jobs');
+$node->command_ok([ 'pg_restore', '-j', '2', '-d', $node->connstr('copy_jobs'), $dump ],
+	'pg_restore -j 2');
+is($node->safe_psql('copy_jobs', $audited), $want_audited,
+	'... with parallel jobs too');
+$node->safe_psql('postgres', 'CREATE DATABASE copy_plain');
+$node->command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '--single-transaction',
+	'-f', $plain, '-d', $node->connstr('copy_plain') ],
+	'plain dump restored by psql in one transaction, stopping at any error');
+is($node->safe_psql('copy_plain', $audited), $want_audited,
+	'... audited alike');
+for my $db (qw(copy_jobs copy_plain))
+{
+	$node->safe_psql($db,
+		q{SELECT carbon_ledger.audit_restore_key(1, sha256('dump test key'))});
+	is($node->safe_psql($db,
+		q{SELECT valid, coalesce(reason, '') FROM carbon_ledger.audit_verify()}),
+		't|', "$db verifies once its key is back");
+}
 
 # new blocks carry the copy's identity: its digest is not the original's
 my $copy_digest = $node->safe_psql('copy', 'SELECT carbon_ledger.audit_digest()');
