@@ -156,6 +156,19 @@ BEGIN
 			DETAIL = format('The period runs from %s to %s.',
 							period_start, period_end);
 	END IF;
+	-- the period's bounds become times of each programme's zone, and the
+	-- balance a year before its end is read: dates near the ends of the
+	-- date type have neither
+	IF period_start NOT BETWEEN '0001-01-01' AND '9999-12-31'
+		AND pg_catalog.isfinite(period_start)
+		OR period_end NOT BETWEEN '0001-01-01' AND '9999-12-31'
+		AND pg_catalog.isfinite(period_end) THEN
+		RAISE EXCEPTION USING ERRCODE = '22008',
+			MESSAGE = 'report period out of range',
+			DETAIL = format('The period runs from %s to %s.',
+							period_start, period_end),
+			HINT = 'Give dates from 0001-01-01 to 9999-12-31, or -infinity and infinity.';
+	END IF;
 
 	RETURN QUERY
 WITH codes AS (

@@ -328,7 +328,7 @@ DECLARE
 	ext			text;
 	t0			timestamptz;
 	t1			timestamptz;
-	before		date := (period_end - interval '1 year')::date;
+	before		date;
 BEGIN
 	IF period_start > period_end THEN
 		RAISE EXCEPTION USING ERRCODE = '22023',
@@ -336,6 +336,19 @@ BEGIN
 			DETAIL = format('The period runs from %s to %s.',
 							period_start, period_end);
 	END IF;
+	-- as the extension's own regional_summary(): the ends of the date
+	-- type have no time or next day
+	IF period_start NOT BETWEEN '0001-01-01' AND '9999-12-31'
+		AND isfinite(period_start)
+		OR period_end NOT BETWEEN '0001-01-01' AND '9999-12-31'
+		AND isfinite(period_end) THEN
+		RAISE EXCEPTION USING ERRCODE = '22008',
+			MESSAGE = 'report period out of range',
+			DETAIL = format('The period runs from %s to %s.',
+							period_start, period_end),
+			HINT = 'Give dates from 0001-01-01 to 9999-12-31, or -infinity and infinity.';
+	END IF;
+	before := (period_end - interval '1 year')::date;
 	SELECT quote_ident(n.nspname) INTO STRICT ext
 	FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 	WHERE e.extname = 'carbon_ledger';

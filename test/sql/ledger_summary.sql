@@ -128,7 +128,16 @@ FROM carbon_ledger.regional_summary('2020-01-01', '2020-03-31');
 \set VERBOSITY terse
 SELECT * FROM carbon_ledger.regional_summary('2025-03-31', '2025-01-01');
 \echo :LAST_ERROR_SQLSTATE
+-- and so is a date the report cannot turn into a time: the whole range of
+-- the date type is not (its last day has no next day)
+SELECT * FROM carbon_ledger.regional_summary('2025-01-01', '5874897-12-31');
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM carbon_ledger.regional_summary('4713-11-24 BC', '2025-01-01');
+\echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
+-- the ends of the allowed range, and the infinities, are reports
+SELECT count(*) FROM carbon_ledger.regional_summary('0001-01-01', '9999-12-31');
+SELECT count(*) FROM carbon_ledger.regional_summary('-infinity', 'infinity');
 
 -- Codes retired since are reported under today's prefecture, following
 -- their successors: 542301 (日喀则市 of the retired 542300 日喀则地区,

@@ -413,6 +413,10 @@ for my $target ([ $coord, 'national' ], [ $single, 'carbon_ledger' ])
 		q{SELECT * FROM national.regional_summary('2025-03-31', '2025-01-01')});
 	like($err, qr/period_start must not be after period_end/,
 		'national.regional_summary refuses a period that ends before it starts');
+	($ret, $out, $err) = $coord->psql('ledger',
+		q{SELECT * FROM national.regional_summary('4713-11-24 BC', '2025-01-01')});
+	like($err, qr/report period out of range/,
+		'and a period beyond the dates a report can cover, as regional_summary()');
 }
 
 # The per-region aggregation runs on the shards: with partitionwise
