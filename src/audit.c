@@ -1897,10 +1897,10 @@ guard_audit_triggers(SPITupleTable *commands, uint64 ncommands,
  * INHERIT), whose changes made through the parent would go unrecorded; at
  * sql_drop it refuses dropping one (which DROP
  * TABLE of an audited table does) unless audit_disable() or DROP EXTENSION
- * is doing it.  A command that reports no objects (those run inside
- * REFRESH MATERIALIZED VIEW are not collected) is checked against the
- * whole database; a restore (cl_restoring) is not checked until it is
- * done, at ddl_command_end.
+ * is doing it.  Commands run inside REFRESH MATERIALIZED VIEW report no
+ * objects (PostgreSQL does not collect them): they are checked against
+ * the whole database.  A restore (cl_restoring) is not checked at
+ * ddl_command_end.
  */
 Datum
 cl_audit_guard(PG_FUNCTION_ARGS)
@@ -1981,8 +1981,13 @@ cl_audit_guard(PG_FUNCTION_ARGS)
 			Oid			audit_fn = audit_function_oid("audit_trigger");
 			Oid			protect_fn = audit_function_oid("audit_protect");
 
-			/* nothing collected: see guard_whole_database */
-			if (processed == 0)
+			/*
+			 * nothing collected: inside REFRESH MATERIALIZED VIEW, a
+			 * security-restricted operation, see guard_whole_database;
+			 * elsewhere the command changed nothing (CREATE TABLE IF NOT
+			 * EXISTS of a table that exists, and the like)
+			 */
+			if (processed == 0 && InSecurityRestrictedOperation())
 				guard_whole_database(audit_fn, protect_fn);
 			else
 				guard_audit_triggers(SPI_tuptable, processed,

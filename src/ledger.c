@@ -68,6 +68,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/guc.h"
+#include "utils/guc_tables.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -383,9 +384,10 @@ cl_ledger_row_any(PG_FUNCTION_ARGS)
  * cl_restoring: whether rows are being restored from a dump, as
  * carbon_ledger.restoring() says: the ledger's triggers then take rows as
  * they come, and the audit guard lets pg_restore recreate the audit
- * triggers.  That is a superuser session with row_security off, as
- * pg_restore and pg_dump's scripts run, whose statement is issued by a
- * superuser: not code of another role that such a session runs (a
+ * triggers.  That is a superuser session that turned row_security off
+ * itself, as pg_restore and pg_dump's scripts do, whose statement is
+ * issued by a superuser: not a session whose database has row_security
+ * off by default, nor code of another role that such a session runs (a
  * SECURITY DEFINER function, a materialized view refreshed as its owner,
  * which is a security-restricted operation), which must not switch the
  * rules off.  The ledger's SECURITY DEFINER triggers run as the
@@ -396,11 +398,32 @@ cl_ledger_row_any(PG_FUNCTION_ARGS)
 bool
 cl_restoring(void)
 {
+	static struct config_generic *rls = NULL;
 	const char *su;
 
 	if (restoring_decided >= 0)
 		return restoring_decided == 1;
 	if (row_security || InSecurityRestrictedOperation() || !superuser())
+		return false;
+
+	/*
+	 * row_security off as the session asked for it (SET, or the client's
+	 * connection options), not as a default of the database, which its
+	 * owner may set for every session (ALTER DATABASE ... SET).  The
+	 * setting's entry in the GUC table is a static one: found once.
+	 */
+	if (rls == NULL)
+	{
+		struct config_generic **vars = get_guc_variables();
+		int			n = GetNumConfigOptions();
+
+		for (int i = 0; i < n && rls == NULL; i++)
+			if (strcmp(vars[i]->name, "row_security") == 0)
+				rls = vars[i];
+		if (rls == NULL)
+			elog(ERROR, "setting \"row_security\" not found");
+	}
+	if (rls->source != PGC_S_SESSION && rls->source != PGC_S_CLIENT)
 		return false;
 	su = GetConfigOption("is_superuser", false, false);
 	return su != NULL && strcmp(su, "on") == 0;
@@ -438,12 +461,14 @@ function_owner(FunctionCallInfo fcinfo)
 
 /*
  * booking_enter: become the owner (unless InvalidOid), pin the search path
- * to pg_catalog, turn sequential scans off and raise the booking flag.
- * booking_leave undoes all of it; callers run the booking between the two
- * in PG_TRY with booking_leave in PG_FINALLY.
+ * to pg_catalog, turn sequential scans off, raise the booking flag and
+ * record whether rows are being restored (restoring, decided by the
+ * caller as the role that fired it: the statements of the booking inherit
+ * it).  booking_leave undoes all of it; callers run the booking between
+ * the two in PG_TRY with booking_leave in PG_FINALLY.
  */
 static void
-booking_enter(BookingScope *scope, Oid owner)
+booking_enter(BookingScope *scope, Oid owner, bool restoring)
 {
 	OverrideSearchPath path = {NIL, true, false, 0};
 
@@ -451,8 +476,7 @@ booking_enter(BookingScope *scope, Oid owner)
 	scope->save_active = booking_active;
 	scope->save_seqscan = enable_seqscan;
 	scope->save_restoring = restoring_decided;
-	/* decided as the role that called, before becoming the owner */
-	restoring_decided = cl_restoring() ? 1 : 0;
+	restoring_decided = restoring ? 1 : 0;
 	PushOverrideSearchPath(&path);
 	if (OidIsValid(owner))
 		SetUserIdAndSecContext(owner,
@@ -1797,7 +1821,8 @@ book(FunctionCallInfo fcinfo, const char *name, const char *id_column,
 	require_values(td, required);
 
 	owner = function_owner(fcinfo);
-	booking_enter(&scope, owner);
+	/* not restoring: restored rows returned above */
+	booking_enter(&scope, owner, false);
 	PG_TRY();
 	{
 		/* as the owner: the identity sequence is not granted to bookers */
@@ -1891,7 +1916,8 @@ cl_booking_trigger(PG_FUNCTION_ARGS)
 	BookingScope scope;
 	volatile Datum result = (Datum) 0;
 
-	booking_enter(&scope, InvalidOid);
+	/* as the role that fired the trigger: restored repayments come as-is */
+	booking_enter(&scope, InvalidOid, cl_restoring());
 	PG_TRY();
 	{
 		InitFunctionCallInfoData(*call, inner, 0, InvalidOid,
@@ -1952,7 +1978,13 @@ cl_expire_credits(PG_FUNCTION_ARGS)
 	Datum		as_of = PG_GETARG_DATUM(0);
 
 	InitMaterializedSRF(fcinfo, 0);
-	booking_enter(&scope, InvalidOid);
+
+	/*
+	 * A sweep books write-offs and lowers balances: never a restore, which
+	 * brings write-offs and balances as they were (and, SECURITY DEFINER,
+	 * it runs as the owner, who would answer for whoever called it).
+	 */
+	booking_enter(&scope, InvalidOid, false);
 	PG_TRY();
 	{
 		uint64		i;

@@ -84,6 +84,38 @@ RESET row_security;
 -- out of restore mode the superuser's own statements meet the rules too
 SELECT carbon_ledger.restoring() AS row_security_on;
 
+-- a sweep is never a restore: run by a superuser with row_security off
+-- it still lowers the balance by what it writes off
+INSERT INTO carbon_ledger.programme
+	(programme_id, name, credits_per_tonne, credit_lifetime, time_zone)
+VALUES ('RM1', 'restore mode sweep', 1000, '3 seconds', 'Asia/Shanghai');
+INSERT INTO carbon_ledger.account
+	(account_no, holder_ref, programme_id, region_code, opened_at)
+VALUES ('RM-EXP', 'h', 'RM1', '540102', '2024-01-01 00:00+08');
+INSERT INTO carbon_ledger.activity
+	(account_no, kind, reduction, occurred_at, request_id)
+VALUES ('RM-EXP', 'walk', '10 kg', now(), 'rm-exp-1');
+SELECT balance FROM carbon_ledger.account WHERE account_no = 'RM-EXP';
+SELECT pg_sleep(3.5);
+SET row_security = off;
+SELECT * FROM carbon_ledger.expire_credits() WHERE account_no = 'RM-EXP';
+RESET row_security;
+SELECT balance FROM carbon_ledger.account WHERE account_no = 'RM-EXP';
+SELECT * FROM carbon_ledger.check_balances() WHERE account_no = 'RM-EXP';
+
+-- a command that changes nothing passes the guard, whatever state other
+-- tables are in (here a child left unaudited by a restore)
+SET row_security = off;
+CREATE TABLE restore_mode.left_over (id int PRIMARY KEY, v int);
+ALTER TABLE restore_mode.left_over INHERIT restore_mode.w;
+RESET row_security;
+CREATE TABLE restore_mode.noop (id int);
+SELECT * FROM pg_temp.try('CREATE TABLE IF NOT EXISTS restore_mode.noop (id int)');
+SELECT * FROM pg_temp.try('ALTER TABLE IF EXISTS restore_mode.missing ADD COLUMN x int');
+-- while one that touches the unaudited child is refused
+SELECT * FROM pg_temp.try('ALTER TABLE restore_mode.left_over ADD COLUMN x int');
+DROP TABLE restore_mode.left_over;
+
 -- PostgreSQL does not collect the commands run inside REFRESH
 -- MATERIALIZED VIEW for event triggers: the guard then checks the whole
 -- database, for the owner's own refreshes too
@@ -158,3 +190,14 @@ DELETE FROM carbon_ledger.programme WHERE programme_id = 'RM';
 REVOKE ALL ON SCHEMA carbon_ledger FROM regress_restore_owner;
 DROP ROLE regress_restore_owner;
 SELECT valid, reason FROM carbon_ledger.audit_verify();
+
+-- row_security off as a database default, which the database's owner may
+-- set, is not restore mode: the session must turn it off itself
+SELECT current_database() AS db \gset
+ALTER DATABASE :"db" SET row_security = off;
+\c
+SHOW row_security;
+SELECT carbon_ledger.restoring() AS database_default;
+SET row_security = off;
+SELECT carbon_ledger.restoring() AS session_set;
+ALTER DATABASE :"db" RESET row_security;
