@@ -34,6 +34,7 @@
 #define ERRCODE_CL_AUDIT_RECORD				MAKE_SQLSTATE('L','A','0','0','9')
 #define ERRCODE_CL_AUDIT_NOT_INSTALLED		MAKE_SQLSTATE('L','A','0','1','0')
 #define ERRCODE_CL_AUDIT_INHERITANCE		MAKE_SQLSTATE('L','A','0','1','1')
+#define ERRCODE_CL_AUDIT_KEY_MISSING		MAKE_SQLSTATE('L','A','0','1','2')
 
 #define CL_AUDIT_SCHEMA			"carbon_ledger"
 #define CL_AUDIT_TRIGGER_NAME	"carbon_ledger_audit"

@@ -565,6 +565,41 @@ seal_batch(List *keys, int64 *sealed)
 }
 
 /*
+ * Refuse to seal on without the key the chain was last sealed with: after
+ * a restore (the keys are not dumped) the head block is keyed and its key
+ * is not installed until audit_restore_key().  Blocks sealed meanwhile
+ * would be plain SHA-256 where the key is expected, which verification
+ * reports as a downgrade, for good: the chain is append-only.  A newer key
+ * (audit_set_key(), for a key that is lost) lets sealing go on.  Called
+ * under the chain lock, with the keys read after it.
+ */
+static void
+require_chain_key(List *keys)
+{
+	bool		isnull;
+	int64		head;
+	int32		key_id;
+
+	if (SPI_execute("SELECT block_no, key_id FROM carbon_ledger.audit_block "
+					"ORDER BY block_no DESC LIMIT 1", false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit chain");
+	if (SPI_processed == 0)
+		return;
+	head = DatumGetInt64(spi_col(SPI_tuptable->vals[0], 1, &isnull));
+	key_id = DatumGetInt32(spi_col(SPI_tuptable->vals[0], 2, &isnull));
+	if (isnull || key_id == 0 || key_for_block(keys, head + 1) != NULL)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_CL_AUDIT_KEY_MISSING),
+			 errmsg("cannot seal the audit trail: HMAC key %d is not installed",
+					key_id),
+			 errdetail("Block %lld, the head of the chain, was sealed with HMAC key %d; blocks sealed without it would not verify.",
+					   (long long) head, key_id),
+			 errhint("After a restore, reinstall the key with carbon_ledger.audit_restore_key(%d, key); if it is lost, set a new one with carbon_ledger.audit_set_key().",
+					 key_id)));
+}
+
+/*
  * audit_seal(): link every committed, unsealed record into the chain.
  * Returns the number of records sealed.
  */
@@ -585,6 +620,7 @@ cl_audit_seal(PG_FUNCTION_ARGS)
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the audit chain");
 	keys = load_keys(true);
+	require_chain_key(keys);
 	while (seal_batch(keys, &n))
 	{
 		total += n;

@@ -24,6 +24,7 @@ use warnings;
 use B ();
 use Digest::SHA qw(sha256 hmac_sha256);
 use Encode qw(encode_utf8);
+use Fcntl qw(O_WRONLY O_CREAT O_EXCL);
 use File::Spec;
 
 my $FORMAT_VERSION = 1;
@@ -128,6 +129,14 @@ sub export
 	die "$0: $dir: a directory name must not hold control characters\n"
 	  if $dir =~ /[\x00-\x1f\x7f]/;
 	unlink $keys or $!{ENOENT} or die "$0: cannot remove $keys: $!\n";
+	# the keys are secrets: their file is readable by its owner only
+	# (psql's \o then writes into it as it is)
+	if ($with_keys)
+	{
+		sysopen(my $fh, $keys, O_WRONLY | O_CREAT | O_EXCL, 0600)
+		  or die "$0: cannot create $keys: $!\n";
+		close($fh);
+	}
 	# each SELECT alone, so that psql fetches it by FETCH_COUNT rows (it
 	# does so inside a transaction too); file names in psql variables,
 	# which \o takes as they are
@@ -581,10 +590,13 @@ sub check
 		splice(@problems, $max_problems) if $n > $max_problems;
 		print "$_\n" for @problems;
 		print "... and ", $n - $max_problems, " more\n" if $n > $max_problems;
-		print "INVALID: $n problems in $summary\n";
+		printf "INVALID: %d problem%s in %s\n", $n, $n == 1 ? '' : 's',
+		  $summary;
 		return 1;
 	}
-	print "valid: $summary\n";
+	print "valid: $summary"
+	  . (defined $digest ? ", digest of block $digest->[0] in the chain" : '')
+	  . "\n";
 	return 0;
 }
 

@@ -116,10 +116,14 @@ GRANT EXECUTE ON FUNCTION
 	carbon_ledger.expire_credits(pg_catalog.timestamptz)
 	TO carbon_ledger_manager;
 
--- Auditing: the trail's records and chain (never audit_key), verification
--- and sealing.
+-- Auditing: the trail's records and chain, verification and sealing; of
+-- audit_key only the list of keys (which block each was first used for),
+-- never the keys: without the list an export cannot tell a block sealed
+-- without a key from one downgraded to plain SHA-256.
 GRANT SELECT ON carbon_ledger.audit_log, carbon_ledger.audit_pending,
 	carbon_ledger.audit_block, carbon_ledger.audit_block_xact
+	TO carbon_ledger_auditor;
+GRANT SELECT (key_id, first_block) ON carbon_ledger.audit_key
 	TO carbon_ledger_auditor;
 GRANT EXECUTE ON FUNCTION carbon_ledger.audit_seal(),
 	carbon_ledger.audit_verify(),

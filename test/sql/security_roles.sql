@@ -93,9 +93,10 @@ INSERT INTO sec_roles.attempt VALUES
  (42, 'drop a rule trigger', $$DROP TRIGGER account_guard_balance ON carbon_ledger.account$$),
  (43, 'replica mode', $$SET LOCAL session_replication_role = replica$$),
 -- the HMAC key
- (50, 'read the HMAC keys', $$SELECT count(*) FROM carbon_ledger.audit_key$$),
+ (50, 'read the HMAC keys', $$SELECT count(key) FROM carbon_ledger.audit_key$$),
  (51, 'set an HMAC key', $$SELECT carbon_ledger.audit_set_key(sha256('k'))$$),
- (52, 'restore an HMAC key', $$SELECT carbon_ledger.audit_restore_key(1, sha256('k'))$$);
+ (52, 'restore an HMAC key', $$SELECT carbon_ledger.audit_restore_key(1, sha256('k'))$$),
+ (53, 'read the list of HMAC keys', $$SELECT count(*) FROM (SELECT key_id, first_block FROM carbon_ledger.audit_key) k$$);
 
 SELECT a.n, a.what, r.role, sec_roles.sec_try(r.role, a.stmt) AS result
   FROM sec_roles.attempt a

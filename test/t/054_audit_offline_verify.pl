@@ -141,6 +141,8 @@ sub edit_json
 
 my ($rc, $out) = offline('export', "$dir/export", '--with-keys');
 is($rc, 0, 'export as a superuser, keys included');
+is((stat("$dir/export/audit_key.jsonl"))[2] & 07777, 0600,
+	'the file of the keys is readable by its owner only');
 ($rc, $out) = offline('check', "$dir/export");
 is($rc, 0, 'intact trail verifies outside the database');
 my $summary = "valid: $records records, $blocks blocks, $unsealed unsealed records\n";
@@ -385,12 +387,17 @@ for my $from ('keylist', 'export')
 		"keyed blocks downgraded ($from): nothing else");
 }
 
-# a member of carbon_ledger_auditor exports the trail but not the key list,
-# and is told what that means; granted the key list's columns, it exports
-# them, and a downgrade is caught
+# a role that may read the trail but not the key list exports the trail,
+# and is told what that means; carbon_ledger_auditor may read the key
+# list's columns (never the keys): its export has them, and a downgrade is
+# caught
+sql(q{CREATE ROLE trail_only LOGIN;
+GRANT USAGE ON SCHEMA carbon_ledger TO trail_only;
+GRANT SELECT ON carbon_ledger.audit_log, carbon_ledger.audit_pending,
+	carbon_ledger.audit_block, carbon_ledger.audit_block_xact TO trail_only});
 sql('CREATE ROLE auditor LOGIN IN ROLE carbon_ledger_auditor');
 {
-	local $ENV{PGUSER} = 'auditor';
+	local $ENV{PGUSER} = 'trail_only';
 	($rc, $out) = offline('export', "$dir/keylist");
 	is($rc, 0, 'an auditor exports the trail');
 	like($out, qr/warning: .*HMAC/, 'warned that HMAC coverage cannot be checked');
@@ -398,6 +405,9 @@ sql('CREATE ROLE auditor LOGIN IN ROLE carbon_ledger_auditor');
 	($rc, $out) = offline('check', "$dir/keylist");
 	like($out, qr/^key missing: block $first_keyed was sealed with HMAC key 1/m,
 		'checked without key list: key missing');
+}
+{
+	local $ENV{PGUSER} = 'auditor';
 	($rc, $out) = offline('export', "$dir/auditor", '--with-keys');
 	is($rc, 2, 'an auditor cannot export the keys');
 	like($out, qr/--with-keys exports the HMAC keys, which only a superuser may read/,
@@ -405,11 +415,10 @@ sql('CREATE ROLE auditor LOGIN IN ROLE carbon_ledger_auditor');
 	is_deeply([ glob("$dir/auditor/*") ], [],
 		'a failed export leaves no partial files behind');
 }
-sql('GRANT SELECT (key_id, first_block) ON carbon_ledger.audit_key TO auditor');
 {
 	local $ENV{PGUSER} = 'auditor';
 	($rc, $out) = offline('export', "$dir/auditor");
-	is($out, '', 'granted the key list, no warning');
+	is($out, '', 'an auditor reads the key list: no warning');
 	is(slurp_file("$dir/auditor/audit_key.jsonl"), $keylist,
 		'and the key list is exported');
 	my $down = tampered('downgraded-auditor', 'audit_block',
