@@ -568,8 +568,9 @@ seal_batch(List *keys, int64 *sealed)
  * Refuse to seal on without the key the chain was last sealed with: after
  * a restore (the keys are not dumped) the head block is keyed and its key
  * is not installed until audit_restore_key().  Blocks sealed meanwhile
- * would be plain SHA-256 where the key is expected, which verification
- * reports as a downgrade, for good: the chain is append-only.  A newer key
+ * would be plain SHA-256, or HMAC under an older key reinstalled first,
+ * where the head's key is expected, which verification reports as a
+ * mismatch, for good: the chain is append-only.  A key set after the head
  * (audit_set_key(), for a key that is lost) lets sealing go on.  Called
  * under the chain lock, with the keys read after it.
  */
@@ -579,6 +580,7 @@ require_chain_key(List *keys)
 	bool		isnull;
 	int64		head;
 	int32		key_id;
+	AuditKey   *want;
 
 	if (SPI_execute("SELECT block_no, key_id FROM carbon_ledger.audit_block "
 					"ORDER BY block_no DESC LIMIT 1", false, 1) != SPI_OK_SELECT)
@@ -587,7 +589,11 @@ require_chain_key(List *keys)
 		return;
 	head = DatumGetInt64(spi_col(SPI_tuptable->vals[0], 1, &isnull));
 	key_id = DatumGetInt32(spi_col(SPI_tuptable->vals[0], 2, &isnull));
-	if (isnull || key_id == 0 || key_for_block(keys, head + 1) != NULL)
+	if (isnull)
+		key_id = 0;
+	want = key_for_block(keys, head + 1);
+	if (want == NULL ? key_id == 0 :
+		(want->key_id == key_id || want->first_block > head))
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_CL_AUDIT_KEY_MISSING),
@@ -1583,13 +1589,27 @@ cl_audit_set_key(PG_FUNCTION_ARGS)
 	Datum		argv[3];
 
 	check_key_call(key, "audit_set_key");
+	/* the head must be read after the lock, as audit_seal() reads it */
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_SEAL_ISOLATION),
+				 errmsg("carbon_ledger.audit_set_key() must run at the READ COMMITTED isolation level"),
+				 errdetail("The key's first block follows the head of the chain as sealed when it takes the chain lock.")));
 	SPI_connect();
 	if (SPI_execute("LOCK TABLE carbon_ledger.audit_block IN SHARE ROW EXCLUSIVE MODE",
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock the audit chain");
 	first_block = read_head(head) + 1;
-	if (SPI_execute("SELECT COALESCE(pg_catalog.max(key_id), 0) OPERATOR(pg_catalog.+) 1 "
-					"FROM carbon_ledger.audit_key", false, 1) != SPI_OK_SELECT)
+
+	/*
+	 * A new id, also above the ids of the blocks: after a restore the keys
+	 * are not installed, and one of their ids reused would stand for two
+	 * keys, the older of which could never be put back.
+	 */
+	if (SPI_execute("SELECT GREATEST("
+					"(SELECT pg_catalog.max(key_id) FROM carbon_ledger.audit_key), "
+					"(SELECT pg_catalog.max(key_id) FROM carbon_ledger.audit_block), 0) "
+					"OPERATOR(pg_catalog.+) 1", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the audit keys");
 	key_id = DatumGetInt32(spi_col(SPI_tuptable->vals[0], 1, &isnull));
 	argv[0] = Int32GetDatum(key_id);
@@ -1624,6 +1644,14 @@ cl_audit_restore_key(PG_FUNCTION_ARGS)
 	check_key_call(key, "audit_restore_key");
 	SPI_connect();
 	argv[0] = Int32GetDatum(key_id);
+	if (SPI_execute_with_args("SELECT FROM carbon_ledger.audit_key "
+							  "WHERE key_id OPERATOR(pg_catalog.=) $1",
+							  1, argt, argv, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the audit keys");
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CL_AUDIT_BAD_KEY),
+				 errmsg("audit HMAC key %d is already installed", key_id)));
 	if (SPI_execute_with_args("SELECT block_no, prev_hash, merkle_root, n_transactions, n_records, "
 							  "system_identifier::text, database_oid, format_version, block_hash "
 							  "FROM carbon_ledger.audit_block WHERE key_id OPERATOR(pg_catalog.=) $1 "

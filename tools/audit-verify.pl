@@ -130,9 +130,14 @@ sub export
 	  if $dir =~ /[\x00-\x1f\x7f]/;
 	unlink $keys or $!{ENOENT} or die "$0: cannot remove $keys: $!\n";
 	# the keys are secrets: their file is readable by its owner only
-	# (psql's \o then writes into it as it is)
+	# (psql's \o then writes into it as it is), in a directory nobody else
+	# can write, where nobody can put a file of theirs in its place
 	if ($with_keys)
 	{
+		my @dst = stat($dir);
+		die "$0: --with-keys needs a directory of yours that only you can "
+		  . "write; $dir is not\n"
+		  if !@dst || $dst[4] != $> || ($dst[2] & 022) != 0;
 		sysopen(my $fh, $keys, O_WRONLY | O_CREAT | O_EXCL, 0600)
 		  or die "$0: cannot create $keys: $!\n";
 		close($fh);
@@ -175,6 +180,20 @@ sub export
 		  . "nothing was written to $dir\n"
 		  . ($with_keys ? "$0: --with-keys exports the HMAC keys, which only "
 			  . "a superuser may read\n" : '');
+	}
+
+	# psql wrote the keys into the file by its name: in a directory others
+	# may write, someone could have put a file of theirs in its place
+	if ($with_keys)
+	{
+		my @st = lstat($keys);
+		if (!@st || !-f _ || $st[4] != $> || ($st[2] & 077) != 0)
+		{
+			unlink map { "$dir/$_.jsonl" } @tables, 'audit_key';
+			die "$0: $keys was replaced during the export by a file that is "
+			  . "not this user's alone; nothing was written to $dir "
+			  . "(export into a directory only you can write)\n";
+		}
 	}
 	print STDERR "$0: warning: this role cannot read the key list "
 	  . "(key_id, first_block of carbon_ledger.audit_key): none exported, "
@@ -630,7 +649,8 @@ if ($cmd eq 'export')
 	{
 		$opt eq '--with-keys' ? ($keys = 1) : usage();
 	}
-	-d $dir or mkdir $dir or die "$0: cannot create $dir: $!\n";
+	# a directory made here is its owner's alone: the keys may go in it
+	-d $dir or mkdir($dir, 0700) or die "$0: cannot create $dir: $!\n";
 	if (!eval { export($dir, $keys); 1 })
 	{
 		print STDERR $@;

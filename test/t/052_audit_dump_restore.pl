@@ -145,6 +145,54 @@ for my $db (qw(copy_plain))
 		't|', "$db verifies once its key is back");
 }
 
+# Two keys, rotated; a copy gets them back one by one.  Sealing waits for
+# the head block's own key: an older key reinstalled first must not seal
+# on (its blocks would not verify under the head's key).  A key set in the
+# copy takes an id no block uses, so that the old keys can still come
+# back; a key cannot be installed twice; keys are set at READ COMMITTED.
+$node->safe_psql('postgres', 'CREATE DATABASE rot');
+$node->safe_psql('rot', q{
+CREATE EXTENSION carbon_ledger;
+CREATE TABLE t (id int PRIMARY KEY);
+SELECT carbon_ledger.audit_enable('t');
+SELECT carbon_ledger.audit_seal();
+SELECT carbon_ledger.audit_set_key(sha256('rot key 1'));
+INSERT INTO t VALUES (1);
+SELECT carbon_ledger.audit_seal();
+SELECT carbon_ledger.audit_set_key(sha256('rot key 2'));
+INSERT INTO t VALUES (2);
+SELECT carbon_ledger.audit_seal();
+});
+is($node->safe_psql('rot', q{SELECT string_agg(coalesce(key_id, 0)::text, ',' ORDER BY block_no)
+	FROM carbon_ledger.audit_block}), '0,1,2', 'blocks unkeyed, under key 1, under key 2');
+my $rot_dump = $node->basedir . '/rot.dump';
+$node->command_ok([ 'pg_dump', '-Fc', '-f', $rot_dump, '-d', $node->connstr('rot') ],
+	'pg_dump of the rotated chain');
+$node->safe_psql('postgres', 'CREATE DATABASE rot_copy');
+$node->command_ok([ 'pg_restore', '--single-transaction', '-d', $node->connstr('rot_copy'), $rot_dump ],
+	'pg_restore of the rotated chain');
+$node->safe_psql('rot_copy', q{SELECT carbon_ledger.audit_restore_key(1, sha256('rot key 1'))});
+($rc, $out, $err) = $node->psql('rot_copy', 'SELECT carbon_ledger.audit_seal()');
+like($err, qr/cannot seal the audit trail: HMAC key 2 is not installed/,
+	'an older key reinstalled alone does not seal on');
+($rc, $out, $err) = $node->psql('rot_copy',
+	q{SELECT carbon_ledger.audit_restore_key(1, sha256('rot key 1'))});
+like($err, qr/audit HMAC key 1 is already installed/, 'a key is installed once');
+($rc, $out, $err) = $node->psql('rot_copy', q{BEGIN ISOLATION LEVEL REPEATABLE READ;
+	SELECT carbon_ledger.audit_set_key(sha256('rot key rr'))});
+like($err, qr/audit_set_key\(\) must run at the READ COMMITTED isolation level/,
+	'a key is not set from a snapshot older than the chain lock');
+is($node->safe_psql('rot_copy', q{SELECT carbon_ledger.audit_set_key(sha256('rot key 3'))}),
+	'3', 'a new key takes an id no block uses');
+$node->safe_psql('rot_copy', q{SELECT carbon_ledger.audit_restore_key(2, sha256('rot key 2'));
+	INSERT INTO t VALUES (3);
+	SELECT carbon_ledger.audit_seal();});
+is($node->safe_psql('rot_copy', q{SELECT valid, unsealed_records, coalesce(reason, '')
+	FROM carbon_ledger.audit_verify()}), 't|0|',
+	'every key back, the copy seals on with the new one and verifies');
+is($node->safe_psql('rot_copy', q{SELECT key_id FROM carbon_ledger.audit_block
+	ORDER BY block_no DESC LIMIT 1}), '3', 'under key 3');
+
 # new blocks carry the copy's identity: its digest is not the original's
 my $copy_digest = $node->safe_psql('copy', 'SELECT carbon_ledger.audit_digest()');
 $node->safe_psql('bank', q{INSERT INTO loan VALUES ('L6', 10, '2025-04-02');

@@ -143,6 +143,15 @@ my ($rc, $out) = offline('export', "$dir/export", '--with-keys');
 is($rc, 0, 'export as a superuser, keys included');
 is((stat("$dir/export/audit_key.jsonl"))[2] & 07777, 0600,
 	'the file of the keys is readable by its owner only');
+# and never into a directory others may write, where a file of theirs
+# could take the keys' file's place
+make_path("$dir/shared");
+chmod(0777, "$dir/shared");
+($rc, $out) = offline('export', "$dir/shared", '--with-keys');
+is($rc, 2, 'the keys are not exported into a directory others may write');
+like($out, qr/--with-keys needs a directory of yours that only you can write/,
+	'saying why');
+is_deeply([ glob("$dir/shared/*") ], [], 'and nothing is written there');
 ($rc, $out) = offline('check', "$dir/export");
 is($rc, 0, 'intact trail verifies outside the database');
 my $summary = "valid: $records records, $blocks blocks, $unsealed unsealed records\n";
