@@ -1978,7 +1978,7 @@ cl_audit_guard(PG_FUNCTION_ARGS)
 			processed = 0;
 		else
 		{
-			Oid			audit_fn = audit_function_oid("audit_trigger");
+			Oid			audit_fn = audit_trigger_oid();
 			Oid			protect_fn = audit_function_oid("audit_protect");
 
 			/*
